@@ -1,0 +1,36 @@
+/// \file Permission codes. Every route declares one; roles grant them per unit (and the units below it).
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace welfare::auth::perm {
+
+/// Anyone, signed in or not.
+inline constexpr std::string_view kPublic = "public";
+/// Any signed-in user or API token.
+inline constexpr std::string_view kAuthenticated = "authenticated";
+
+inline constexpr std::string_view kUnitsRead = "units.read";
+inline constexpr std::string_view kUnitsManage = "units.manage";
+inline constexpr std::string_view kStaffRead = "staff.read";
+inline constexpr std::string_view kStaffManage = "staff.manage";
+inline constexpr std::string_view kRolesAssign = "roles.assign";
+inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kAuditExport = "audit.export";
+inline constexpr std::string_view kJobsRead = "jobs.read";
+inline constexpr std::string_view kTokensManage = "tokens.manage";
+
+/// Every grantable permission of the foundation (API token scopes are chosen from these).
+inline constexpr std::array kAll = {kUnitsRead,  kUnitsManage,  kStaffRead, kStaffManage, kRolesAssign,
+                                    kAuditRead, kAuditExport, kJobsRead, kTokensManage};
+
+/// True for a grantable permission code.
+[[nodiscard]] constexpr bool IsKnown(std::string_view code) {
+  for (auto known : kAll) {
+    if (known == code) return true;
+  }
+  return false;
+}
+
+}  // namespace welfare::auth::perm

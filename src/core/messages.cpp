@@ -1,0 +1,229 @@
+#include "core/messages.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <unordered_map>
+
+namespace welfare {
+namespace {
+
+struct Text {
+  const char* zh;
+  const char* en;
+};
+
+struct ProblemText {
+  Text title;
+  Text detail;
+};
+
+const std::unordered_map<std::string_view, ProblemText>& Problems() {
+  static const std::unordered_map<std::string_view, ProblemText> table = {
+      {"validation_failed",
+       {{"輸入資料有誤", "Some fields need attention"},
+        {"請修正標示的欄位後再送出。", "Correct the marked fields and send again."}}},
+      {"malformed_json",
+       {{"無法讀取送出的資料", "The request body could not be read"},
+        {"送出的內容不是有效的 JSON。請檢查格式後再試。", "The body is not valid JSON. Check its syntax and try again."}}},
+      {"unsupported_media_type",
+       {{"不支援的資料格式", "Unsupported content type"},
+        {"請以 application/json 格式送出資料。", "Send the body as application/json."}}},
+      {"unauthenticated",
+       {{"請先登入", "Please sign in"},
+        {"您尚未登入或登入已逾時，請重新登入。", "You are not signed in or your session has expired. Sign in again."}}},
+      {"invalid_credentials",
+       {{"帳號或密碼不正確", "Wrong username or password"},
+        {"請檢查帳號與密碼後再試。多次失敗後帳號會暫時鎖定。",
+         "Check your username and password and try again. Repeated failures lock the account for a while."}}},
+      {"totp_required",
+       {{"需要驗證碼", "Verification code required"},
+        {"請輸入驗證器應用程式顯示的 6 位數驗證碼，或一組備用碼。",
+         "Enter the 6-digit code from your authenticator app, or one of your recovery codes."}}},
+      {"totp_invalid",
+       {{"驗證碼不正確", "Wrong verification code"},
+        {"驗證碼不正確或已過期。請輸入驗證器目前顯示的驗證碼。",
+         "The code is wrong or has expired. Enter the code your authenticator shows now."}}},
+      {"account_locked",
+       {{"帳號已鎖定", "Account locked"},
+        {"此帳號已被鎖定，請聯絡系統管理員。", "This account is locked. Contact your system administrator."}}},
+      {"too_many_attempts",
+       {{"嘗試次數過多", "Too many attempts"},
+        {"失敗次數過多，請稍候再試。", "Too many failed attempts. Wait a few minutes and try again."}}},
+      {"password_change_required",
+       {{"請先變更密碼", "Change your password first"},
+        {"您的密碼已被重設，請先在帳號設定中設定新密碼。",
+         "Your password was reset. Set a new password in your account settings first."}}},
+      {"totp_setup_required",
+       {{"請先設定雙重驗證", "Set up two-step verification first"},
+        {"您的角色需要雙重驗證。請先在帳號設定中設定驗證器應用程式。",
+         "Your role requires two-step verification. Set up an authenticator app in your account settings first."}}},
+      {"permission_denied",
+       {{"沒有權限", "Not allowed"},
+        {"您的角色沒有執行此操作的權限。如有需要，請聯絡您的主管或系統管理員。",
+         "Your roles do not allow this action. Ask your supervisor or system administrator if you need it."}}},
+      {"csrf_failed",
+       {{"請求驗證失敗", "Request could not be verified"},
+        {"請重新整理頁面後再試。", "Reload the page and try again."}}},
+      {"not_found",
+       {{"找不到資料", "Not found"},
+        {"要求的資料不存在，或已被刪除。", "The requested record does not exist or has been removed."}}},
+      {"route_not_found",
+       {{"找不到此網址", "No such address"},
+        {"此 API 網址不存在。請參閱 docs/openapi.yaml。", "This API address does not exist. See docs/openapi.yaml."}}},
+      {"method_not_allowed",
+       {{"不支援的操作", "Method not allowed"},
+        {"此網址不支援這個 HTTP 方法。", "This address does not support this HTTP method."}}},
+      {"version_conflict",
+       {{"資料已被他人修改", "Changed by someone else"},
+        {"您編輯期間，這筆資料已被其他人修改。請重新載入最新版本後再修改。",
+         "Someone else changed this record while you were editing it. Reload the latest version and make your change again."}}},
+      {"already_exists",
+       {{"資料已存在", "Already exists"},
+        {"已有相同的資料，請改用其他值。", "A record with the same value already exists. Use a different value."}}},
+      {"failed_precondition",
+       {{"目前無法執行", "Not possible now"},
+        {"此資料目前的狀態不允許這個操作。", "The record's current state does not allow this action."}}},
+      {"payload_too_large",
+       {{"資料過大", "Request too large"},
+        {"送出的資料超過上限，請縮小後再試。", "The request is larger than the limit. Send less data."}}},
+      {"header_too_large",
+       {{"標頭過大", "Request headers too large"},
+        {"請求標頭超過上限。請清除此網站的 Cookie 後再試。", "The request headers are too large. Clear this site's cookies and try again."}}},
+      {"bad_request",
+       {{"無法處理的請求", "Bad request"},
+        {"請求格式不正確。", "The request is malformed."}}},
+      {"internal",
+       {{"系統發生錯誤", "Something went wrong"},
+        {"系統發生未預期的錯誤，資料未被變更。請稍後再試；若問題持續，請將請求編號提供給服務台。",
+         "An unexpected error occurred and nothing was changed. Try again later; if it persists, give the request id to the help desk."}}},
+      {"unavailable",
+       {{"服務暫時無法使用", "Service unavailable"},
+        {"系統暫時無法處理，請稍後再試。", "The system cannot handle the request right now. Try again shortly."}}},
+      {"shutting_down",
+       {{"系統正在關閉", "Server is shutting down"},
+        {"伺服器正在重新啟動，請稍後再試。", "The server is restarting. Try again in a moment."}}},
+  };
+  return table;
+}
+
+const std::unordered_map<std::string_view, Text>& Fields() {
+  static const std::unordered_map<std::string_view, Text> table = {
+      {"required", {"此欄位為必填。", "This field is required."}},
+      {"too_short", {"至少需要 {min} 個字元。", "Use at least {min} characters."}},
+      {"too_long", {"最多 {max} 個字元。", "Use at most {max} characters."}},
+      {"invalid_format", {"格式不正確：{hint}", "Wrong format: {hint}"}},
+      {"invalid_type", {"應為{expected}。", "Expected {expected}."}},
+      {"invalid_choice", {"請從下列選項中選擇：{choices}", "Choose one of: {choices}"}},
+      {"not_found", {"找不到指定的資料。", "The referenced record does not exist."}},
+      {"taken", {"此值已被使用，請改用其他值。", "This value is already in use; choose another."}},
+      {"password_common", {"這是常見密碼，很容易被猜中。請改用較長且不常見的密碼或片語。",
+                           "This is a common password that is easy to guess. Use a longer, uncommon phrase."}},
+      {"password_contains_username", {"密碼不可包含帳號名稱。", "The password must not contain the username."}},
+      {"password_too_simple", {"密碼過於簡單（重複或連續的字元）。請改用較不規則的密碼。",
+                               "The password is too simple (repeated or sequential characters). Use a less regular one."}},
+      {"password_wrong", {"目前的密碼不正確。", "The current password is wrong."}},
+      {"password_reused", {"新密碼不可與目前的密碼相同。", "The new password must differ from the current one."}},
+      {"totp_invalid", {"驗證碼不正確或已過期。", "The code is wrong or has expired."}},
+      {"totp_not_started", {"請先開始設定驗證器。", "Start the authenticator set-up first."}},
+      {"totp_not_enabled", {"此帳號尚未設定雙重驗證。", "Two-step verification is not set up for this account."}},
+      {"cycle", {"不可將單位移到它自己的下層。", "A unit cannot be moved below itself."}},
+      {"kind_not_allowed", {"「{parent}」之下不可建立「{kind}」類型的單位。",
+                            "A unit of kind \"{kind}\" cannot be placed under a \"{parent}\"."}},
+      {"unknown_field", {"不認識的欄位。請參閱 API 文件。", "Unknown field. See the API documentation."}},
+      {"out_of_range", {"數值應介於 {min} 與 {max} 之間。", "The value must be between {min} and {max}."}},
+      {"self_action", {"不可對自己的帳號執行此操作。", "You cannot do this to your own account."}},
+      {"outside_scope", {"您只能管理自己權限範圍內單位的資料。", "You can only manage units within your own scope."}},
+  };
+  return table;
+}
+
+std::string Fill(std::string text, const std::map<std::string, std::string>& params) {
+  for (const auto& [name, value] : params) {
+    const std::string token = "{" + name + "}";
+    for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size())) {
+      text.replace(pos, token.size(), value);
+    }
+  }
+  return text;
+}
+
+const char* Pick(const Text& text, Locale locale) { return locale == Locale::kEn ? text.en : text.zh; }
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+bool ParseLocaleTag(std::string_view tag, Locale& out) {
+  const std::string lower = Lower(tag);
+  if (lower.starts_with("zh")) {
+    out = Locale::kZhHant;
+    return true;
+  }
+  if (lower.starts_with("en")) {
+    out = Locale::kEn;
+    return true;
+  }
+  return false;
+}
+
+Locale NegotiateLocale(std::string_view accept_language) {
+  // Picks the supported tag with the highest quality; ties keep the header's order.
+  Locale best = Locale::kZhHant;
+  double best_quality = 0.0;
+  size_t start = 0;
+  while (start < accept_language.size()) {
+    size_t end = accept_language.find(',', start);
+    if (end == std::string_view::npos) end = accept_language.size();
+    const std::string_view item = accept_language.substr(start, end - start);
+    start = end + 1;
+    const size_t semicolon = item.find(';');
+    std::string_view tag = item.substr(0, semicolon);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    double quality = 1.0;
+    if (semicolon != std::string_view::npos) {
+      const size_t q_pos = item.find("q=", semicolon);
+      if (q_pos != std::string_view::npos) quality = std::atof(std::string(item.substr(q_pos + 2)).c_str());
+    }
+    Locale locale{};
+    if (quality > best_quality && ParseLocaleTag(tag, locale)) {
+      best = locale;
+      best_quality = quality;
+    }
+  }
+  return best;
+}
+
+std::string_view LocaleTag(Locale locale) { return locale == Locale::kEn ? "en" : "zh-Hant"; }
+
+std::string ProblemTitle(std::string_view code, Locale locale) {
+  const auto& table = Problems();
+  auto found = table.find(code);
+  if (found == table.end()) found = table.find("internal");
+  return Pick(found->second.title, locale);
+}
+
+std::string ProblemDetail(std::string_view code, Locale locale) {
+  const auto& table = Problems();
+  auto found = table.find(code);
+  if (found == table.end()) found = table.find("internal");
+  return Pick(found->second.detail, locale);
+}
+
+std::string FieldMessage(std::string_view code, const std::map<std::string, std::string>& params, Locale locale) {
+  const auto& table = Fields();
+  auto found = table.find(code);
+  if (found == table.end()) return locale == Locale::kEn ? "Invalid value." : "資料不正確。";
+  return Fill(Pick(found->second, locale), params);
+}
+
+bool HasProblemText(std::string_view code) { return Problems().contains(code); }
+bool HasFieldText(std::string_view code) { return Fields().contains(code); }
+
+}  // namespace welfare

@@ -1,0 +1,129 @@
+#include "db/database.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace welfare::db {
+namespace {
+
+const soci::backend_factory& Factory(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? *soci::factory_sqlite3() : *soci::factory_postgresql();
+}
+
+std::string HidePassword(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  const auto at = url.find('@');
+  if (scheme_end == std::string_view::npos || at == std::string_view::npos) return std::string(url);
+  const auto colon = url.find(':', scheme_end + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+}  // namespace
+
+Result<Location> ParseDatabaseUrl(std::string_view url) {
+  Location location;
+  if (url.starts_with("sqlite://")) {
+    std::string path(url.substr(9));
+    if (path.empty()) {
+      return Fail(Error::Make(Canonical::kInvalidArgument, "bad_database_url",
+                              "sqlite:// needs a file path, for example sqlite://var/welfare.db"));
+    }
+    location.dialect = Dialect::kSqlite;
+    location.soci_backend = "sqlite3";
+    location.connect_string = "db=" + path + " timeout=10";
+    location.display = "sqlite://" + path;
+    return location;
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    location.dialect = Dialect::kPostgresql;
+    location.soci_backend = "postgresql";
+    location.connect_string = std::string(url);
+    location.display = HidePassword(url);
+    return location;
+  }
+  return Fail(Error::Make(Canonical::kInvalidArgument, "bad_database_url",
+                          "the database URL must start with sqlite:// or postgresql:// (got '" + HidePassword(url) +
+                              "')"));
+}
+
+Database::Database(Location location, size_t pool_size)
+    : location_(std::move(location)), pool_(std::make_unique<soci::connection_pool>(pool_size)), pool_size_(pool_size) {
+  if (location_.dialect == Dialect::kSqlite) {
+    const std::string path = location_.connect_string.substr(3, location_.connect_string.find(' ') - 3);
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+  }
+  for (size_t index = 0; index < pool_size; ++index) {
+    soci::session& sql = pool_->at(index);
+    sql.open(Factory(location_.dialect), location_.connect_string);
+    if (location_.dialect == Dialect::kSqlite) {
+      // WAL keeps readers and the writer apart; FULL makes each commit durable before it returns.
+      sql << "PRAGMA journal_mode=WAL";
+      sql << "PRAGMA synchronous=FULL";
+      sql << "PRAGMA foreign_keys=ON";
+      sql << "PRAGMA busy_timeout=10000";
+    } else {
+      sql << "SET TIME ZONE 'UTC'";
+    }
+  }
+}
+
+Database::~Database() = default;
+
+PoolStats Database::Stats() const {
+  return PoolStats{pool_size_, in_use_.load(), leases_.load(), wait_microseconds_.load()};
+}
+
+Database::Lease::Lease(Database& database) : database_(database) {
+  const auto start = std::chrono::steady_clock::now();
+  session_ = std::make_unique<soci::session>(*database.pool_);
+  const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  database.wait_microseconds_ += static_cast<unsigned long long>(waited.count());
+  ++database.leases_;
+  ++database.in_use_;
+}
+
+Database::Lease::~Lease() {
+  session_.reset();
+  --database_.in_use_;
+}
+
+void Database::Begin(soci::session& sql, bool write) const {
+  if (location_.dialect == Dialect::kSqlite) {
+    sql << (write ? "BEGIN IMMEDIATE" : "BEGIN");
+  } else {
+    sql << (write ? "BEGIN" : "BEGIN READ ONLY");
+  }
+}
+
+void Database::ExecuteScript(soci::session& sql, const std::string& script) const {
+  if (location_.dialect == Dialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+    char* message = nullptr;
+    if (sqlite_api::sqlite3_exec(backend->conn_, script.c_str(), nullptr, nullptr, &message) != 0) {
+      std::string text = message != nullptr ? message : "unknown error";
+      sqlite_api::sqlite3_free(message);
+      throw soci::soci_error(text);
+    }
+    return;
+  }
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  PGresult* result = PQexec(backend->conn_, script.c_str());
+  const auto status = PQresultStatus(result);
+  std::string text = PQresultErrorMessage(result);
+  PQclear(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw soci::soci_error(text);
+}
+
+bool IsUniqueViolation(const soci::soci_error& error) {
+  const std::string_view text = error.what();
+  return text.find("UNIQUE constraint failed") != std::string_view::npos ||
+         text.find("duplicate key value") != std::string_view::npos || text.find("23505") != std::string_view::npos;
+}
+
+}  // namespace welfare::db

@@ -1,0 +1,119 @@
+/// \file The database: a connection pool over SQLite or PostgreSQL, transactions, and dialect differences.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <soci/soci.h>
+
+#include "core/error.hpp"
+
+namespace welfare::db {
+
+/// The two supported database engines.
+enum class Dialect { kSqlite, kPostgresql };
+
+/// Where the database is: parsed from `sqlite://path` or `postgresql://...`.
+struct Location {
+  Dialect dialect = Dialect::kSqlite;
+  std::string soci_backend;      ///< "sqlite3" or "postgresql"
+  std::string connect_string;    ///< what the SOCI backend expects
+  std::string display;           ///< safe to print: no password
+};
+
+/// Parses a database URL; an invalid_argument error names what is wrong.
+[[nodiscard]] Result<Location> ParseDatabaseUrl(std::string_view url);
+
+/// Pool figures for /metrics.
+struct PoolStats {
+  size_t size = 0;
+  size_t in_use = 0;
+  unsigned long long leases = 0;
+  unsigned long long wait_microseconds = 0;
+};
+
+/// A connection pool with the session settings each engine needs.
+class Database {
+ public:
+  /// Opens `pool_size` connections; throws soci::soci_error when the database cannot be reached.
+  Database(Location location, size_t pool_size);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  [[nodiscard]] Dialect dialect() const { return location_.dialect; }
+  [[nodiscard]] const Location& location() const { return location_; }
+  [[nodiscard]] PoolStats Stats() const;
+
+  /// A connection leased from the pool for the lifetime of the object.
+  class Lease {
+   public:
+    explicit Lease(Database& database);
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    soci::session& operator*() { return *session_; }
+    soci::session* operator->() { return session_.get(); }
+
+   private:
+    Database& database_;
+    std::unique_ptr<soci::session> session_;
+  };
+
+  /// Runs `work` in a read-write transaction: committed when it returns a value, rolled back on an
+  /// error or exception. On SQLite the write lock is taken at the start (BEGIN IMMEDIATE) so two
+  /// writers queue instead of failing half-way.
+  template <class T>
+  [[nodiscard]] Result<T> Write(const std::function<Result<T>(soci::session&)>& work) {
+    Lease lease(*this);
+    return RunInTransaction<T>(*lease, /*write=*/true, work);
+  }
+  /// Runs `work` in a read-only transaction (a consistent snapshot).
+  template <class T>
+  [[nodiscard]] Result<T> Read(const std::function<Result<T>(soci::session&)>& work) {
+    Lease lease(*this);
+    return RunInTransaction<T>(*lease, /*write=*/false, work);
+  }
+
+  /// Begins a transaction on `sql` with this dialect's statement.
+  void Begin(soci::session& sql, bool write) const;
+  /// Executes SQL text that may hold several statements (migrations, set-up).
+  void ExecuteScript(soci::session& sql, const std::string& script) const;
+
+ private:
+  template <class T>
+  Result<T> RunInTransaction(soci::session& sql, bool write, const std::function<Result<T>(soci::session&)>& work) {
+    Begin(sql, write);
+    try {
+      Result<T> result = work(sql);
+      if (result) {
+        sql << "COMMIT";
+      } else {
+        sql << "ROLLBACK";
+      }
+      return result;
+    } catch (...) {
+      try {
+        sql << "ROLLBACK";
+      } catch (...) {  // the connection may be gone; the exception below says why
+      }
+      throw;
+    }
+  }
+
+  friend class Lease;
+  Location location_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  size_t pool_size_;
+  std::atomic<size_t> in_use_{0};
+  std::atomic<unsigned long long> leases_{0};
+  std::atomic<unsigned long long> wait_microseconds_{0};
+};
+
+/// True when the exception is a unique-constraint violation (both engines).
+[[nodiscard]] bool IsUniqueViolation(const soci::soci_error& error);
+
+}  // namespace welfare::db
