@@ -1,0 +1,205 @@
+#include "app/commands.hpp"
+
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include "api/problem.hpp"
+#include "app/demo_data.hpp"
+#include "auth/password.hpp"
+#include "auth/staff_service.hpp"
+#include "auth/totp.hpp"
+#include "auth/unit_service.hpp"
+#include "core/log.hpp"
+#include "db/migrations.hpp"
+#include "http/server.hpp"
+
+namespace welfare::app {
+namespace {
+
+/// Refuses to go on when the schema is behind, saying what to run.
+bool SchemaIsCurrent(Runtime& runtime, bool migrate) {
+  if (migrate) {
+    for (const auto& name : db::ApplyMigrations(runtime.database())) std::cerr << "applied migration " << name << "\n";
+  }
+  const auto schema = db::InspectSchema(runtime.database());
+  if (!schema.altered.empty()) {
+    std::cerr << "error: applied migrations were changed after they ran: " << schema.altered.front()
+              << ". Restore the original file; make changes in a new migration.\n";
+    return false;
+  }
+  if (!schema.pending.empty()) {
+    std::cerr << fmt::format(
+        "error: the database {} needs {} migration(s) (first: {}).\n"
+        "Run `welfare migrate --database {}` or start with `welfare serve --migrate`.\n",
+        runtime.database().location().display, schema.pending.size(), schema.pending.front(),
+        runtime.database().location().display);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int Serve(const Config& config) {
+  Runtime runtime(config);
+  if (!SchemaIsCurrent(runtime, config.migrate)) return 2;
+  runtime.jobs().Start(1);
+  http::ServerOptions options;
+  options.address = config.listen;
+  options.port = config.port;
+  options.worker_threads = config.threads;
+  options.tls = config.tls;
+  http::Server server(
+      options, [&](http::Request& request) { return runtime.api().Handle(request); },
+      [](std::string_view code, unsigned status, Locale locale) { return api::Problem(code, status, locale); },
+      [](const http::Request& request, const http::Response& response, double seconds) {
+        Log(LogLevel::kInfo, "request",
+            {{"request_id", request.request_id},
+             {"user_id", response.user_id ? boost::json::value(*response.user_id) : boost::json::value(nullptr)},
+             {"method", std::string(boost::beast::http::to_string(request.method))},
+             {"route", response.route},
+             {"path", request.path},
+             {"status", response.status},
+             {"duration_ms", seconds * 1000.0},
+             {"client_ip", request.client_ip}});
+      },
+      runtime.metrics());
+  server.Bind();
+  Log(LogLevel::kInfo, "listening",
+      {{"address", config.listen}, {"port", server.port()}, {"database", runtime.database().location().display},
+       {"web_root", config.web_root}, {"version", WELFARE_VERSION}});
+  FlushLogs();
+  server.Run();
+  runtime.jobs().Stop();
+  Log(LogLevel::kInfo, "stopped");
+  FlushLogs();
+  return 0;
+}
+
+int Migrate(const Config& config) {
+  Runtime runtime(config);
+  const auto applied = db::ApplyMigrations(runtime.database());
+  for (const auto& name : applied) std::cout << "applied " << name << "\n";
+  const auto schema = db::InspectSchema(runtime.database());
+  std::cout << fmt::format("schema at version {} of {} ({})\n", schema.current, schema.latest,
+                           applied.empty() ? "nothing to do" : fmt::format("{} applied", applied.size()));
+  return 0;
+}
+
+int SeedDemoCommand(const Config& config, bool json) {
+  if (config.production) {
+    std::cerr << "error: demo data is never loaded in production mode (WELFARE_ENV=production or --production).\n";
+    return 2;
+  }
+  Runtime runtime(config);
+  if (!SchemaIsCurrent(runtime, true)) return 2;
+  const auto accounts = SeedDemo(runtime);
+  if (json) {
+    boost::json::array list;
+    for (const auto& account : accounts) {
+      boost::json::array roles(account.roles.begin(), account.roles.end());
+      list.push_back(boost::json::object{{"username", account.username},
+                                         {"password", account.password},
+                                         {"roles", std::move(roles)},
+                                         {"totp_secret", account.totp_secret ? boost::json::value(*account.totp_secret)
+                                                                             : boost::json::value(nullptr)}});
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"accounts", std::move(list)}}) << "\n";
+    return 0;
+  }
+  std::cout << "Demo data loaded (for local demonstration only).\n\n";
+  std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", "username", "password", "role", "TOTP secret (add to an authenticator app)");
+  for (const auto& account : accounts) {
+    std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", account.username, account.password, account.roles.front(),
+                             account.totp_secret.value_or("-"));
+  }
+  return 0;
+}
+
+int CreateAdmin(const Config& config, const AdminOptions& options) {
+  Runtime runtime(config);
+  if (!SchemaIsCurrent(runtime, false)) return 2;
+  std::string password = options.password.value_or("");
+  if (password.empty()) {
+    std::cerr << "Password for " << options.username << " (at least " << auth::kMinPasswordLength << " characters): ";
+    std::getline(std::cin, password);
+  }
+  FieldErrors errors;
+  if (!auth::IsValidUsername(options.username)) errors.Add("username", "invalid_format", {{"hint", "a-z 0-9 . _ -"}});
+  auth::CheckPasswordPolicy(password, options.username, "password", errors);
+  if (auto valid = errors.Finish(); !valid) {
+    for (const auto& field : valid.error().fields) {
+      std::cerr << "error: " << field.field << ": " << FieldMessage(field.code, field.params, Locale::kEn) << "\n";
+    }
+    return 2;
+  }
+  const std::string secret = auth::NewTotpSecret();
+  const audit::Actor actor = CommandLineActor("create-admin");
+  auto created = runtime.database().Write<long long>([&](soci::session& sql) -> Result<long long> {
+    if (auth::FindStaffId(sql, options.username)) return Fail(Error::Make(Canonical::kAlreadyExists, "already_exists"));
+    auto unit = auth::FindUnitByCode(sql, options.unit_code);
+    if (!unit) {
+      auth::Unit root;
+      root.code = options.unit_code;
+      root.kind = "department";
+      root.name_zh = options.unit_name_zh;
+      root.name_en = options.unit_name_en;
+      auto made = runtime.units().CreateTrusted(sql, actor, root);
+      if (!made) return Fail(made.error());
+      unit = *made;
+    }
+    auth::NewStaff staff;
+    staff.username = options.username;
+    staff.display_name = options.display_name.empty() ? options.username : options.display_name;
+    staff.unit_id = unit->id;
+    staff.password = password;
+    staff.totp_secret = secret;
+    auto id = runtime.staff().CreateTrusted(sql, actor, staff);
+    if (!id) return Fail(id.error());
+    runtime.staff().GrantTrusted(sql, actor, *id, "system_admin", unit->id);
+    return *id;
+  });
+  if (!created) {
+    std::cerr << "error: an account named " << options.username << " already exists.\n";
+    return 2;
+  }
+  std::cout << fmt::format("Created system administrator {} at unit {}.\n", options.username, options.unit_code);
+  std::cout << "Second factor (add to an authenticator app now; it is not shown again):\n";
+  std::cout << "  secret: " << secret << "\n  uri:    " << auth::TotpUri(secret, options.username) << "\n";
+  return 0;
+}
+
+int AuditVerify(const Config& config) {
+  Runtime runtime(config);
+  const auto result = runtime.audit().Verify([](long long done, long long total) {
+    std::cerr << fmt::format("\rchecked {} of {} entries", done, total) << std::flush;
+  });
+  std::cerr << "\n";
+  if (result.ok) {
+    std::cout << fmt::format("audit trail intact: {} entries verified\n", result.entries_checked);
+    return 0;
+  }
+  std::cout << fmt::format("audit trail BROKEN at entry {}: {}\n", *result.first_broken_id, result.problem);
+  return 1;
+}
+
+int PrintRoutes(bool json) {
+  api::ApiRouter router;
+  api::RegisterRoutes(router);
+  boost::json::array list;
+  for (const auto& route : router.routes()) {
+    const std::string method(boost::beast::http::to_string(route.method));
+    const std::string path = api::ApiRouter::OpenApiPath(route.pattern);
+    if (json) {
+      list.push_back(boost::json::object{{"method", method}, {"path", path}, {"permission", route.permission}});
+    } else {
+      std::cout << fmt::format("{:<7} {:<50} {}\n", method, path, route.permission);
+    }
+  }
+  if (json) std::cout << boost::json::serialize(list) << "\n";
+  return 0;
+}
+
+}  // namespace welfare::app

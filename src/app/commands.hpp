@@ -1,0 +1,28 @@
+/// \file The command-line actions: serve, migrate, seed-demo, create-admin, audit verify, routes, version.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/runtime.hpp"
+
+namespace welfare::app {
+
+/// Options of create-admin.
+struct AdminOptions {
+  std::string username;
+  std::string display_name;
+  std::string unit_code = "ORG";
+  std::string unit_name_zh = "本機構";
+  std::string unit_name_en = "Organisation";
+  std::optional<std::string> password;
+};
+
+[[nodiscard]] int Serve(const Config& config);
+[[nodiscard]] int Migrate(const Config& config);
+[[nodiscard]] int SeedDemoCommand(const Config& config, bool json);
+[[nodiscard]] int CreateAdmin(const Config& config, const AdminOptions& options);
+[[nodiscard]] int AuditVerify(const Config& config);
+[[nodiscard]] int PrintRoutes(bool json);
+
+}  // namespace welfare::app

@@ -1,0 +1,51 @@
+#include "app/runtime.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace welfare::app {
+
+Runtime::Runtime(const Config& config)
+    : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {
+  auto location = db::ParseDatabaseUrl(config.database_url);
+  if (!location) throw std::runtime_error(location.error().internal);
+  try {
+    database_ = std::make_unique<db::Database>(*location, config.db_pool);
+  } catch (const std::exception& error) {
+    throw std::runtime_error(fmt::format("cannot open the database {}: {}", location->display, error.what()));
+  }
+  audit_ = std::make_unique<audit::AuditLog>(*database_);
+  units_ = std::make_unique<auth::UnitService>(*database_, *audit_);
+  staff_ = std::make_unique<auth::StaffService>(*database_, *audit_, key_);
+  sessions_ = std::make_unique<auth::SessionService>(*database_, *audit_, key_);
+  tokens_ = std::make_unique<auth::TokenService>(*database_, *audit_, key_);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  jobs_ = std::make_unique<jobs::JobQueue>(*database_, fmt::format("{}:{}", host, getpid()));
+  jobs_->Register("audit.verify", [this](jobs::JobContext& context, const boost::json::object&) -> Result<boost::json::object> {
+    const auto verification = audit_->Verify([&](long long done, long long total) { context.Progress(done, total); });
+    boost::json::object result{{"ok", verification.ok}, {"entries_checked", verification.entries_checked}};
+    if (!verification.ok) {
+      result["first_broken_id"] = *verification.first_broken_id;
+      result["problem"] = verification.problem;
+    }
+    return result;
+  });
+  static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
+  services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
+                                                            *tokens_, *jobs_, metrics_, *static_files_, config.tls});
+  api_ = std::make_unique<api::Api>(*services_);
+}
+
+Runtime::~Runtime() = default;
+
+audit::Actor CommandLineActor(const std::string& command) {
+  audit::Actor actor;
+  actor.username = "system:" + command;
+  actor.request_id = "cli-" + RandomToken(6);
+  actor.client_ip = "local";
+  return actor;
+}
+
+}  // namespace welfare::app

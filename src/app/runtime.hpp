@@ -1,0 +1,62 @@
+/// \file Wiring: configuration, the database, services and the server, built in dependency order.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/api.hpp"
+
+namespace welfare::app {
+
+/// Settings from the command line and environment.
+struct Config {
+  std::string database_url = "sqlite://var/welfare.db";
+  std::string listen = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string web_root = "web/dist";
+  std::string secret_key_file = "var/secret.key";
+  size_t threads = 8;
+  size_t db_pool = 8;
+  bool migrate = false;
+  bool production = false;
+  bool tls = false;
+  bool quiet = false;
+};
+
+/// Every long-lived part of a running system.
+class Runtime {
+ public:
+  /// Opens the database and builds the services; throws with a clear message when it cannot.
+  explicit Runtime(const Config& config);
+  ~Runtime();
+
+  db::Database& database() { return *database_; }
+  audit::AuditLog& audit() { return *audit_; }
+  auth::UnitService& units() { return *units_; }
+  auth::StaffService& staff() { return *staff_; }
+  jobs::JobQueue& jobs() { return *jobs_; }
+  api::Api& api() { return *api_; }
+  http::Metrics& metrics() { return metrics_; }
+  const Config& config() const { return config_; }
+
+ private:
+  Config config_;
+  std::unique_ptr<db::Database> database_;
+  SecretKey key_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<auth::UnitService> units_;
+  std::unique_ptr<auth::StaffService> staff_;
+  std::unique_ptr<auth::SessionService> sessions_;
+  std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<jobs::JobQueue> jobs_;
+  http::Metrics metrics_;
+  std::unique_ptr<http::StaticFiles> static_files_;
+  std::unique_ptr<api::Services> services_;
+  std::unique_ptr<api::Api> api_;
+};
+
+/// The actor recorded for command-line actions.
+[[nodiscard]] audit::Actor CommandLineActor(const std::string& command);
+
+}  // namespace welfare::app

@@ -1,0 +1,254 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+
+namespace welfare::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+}  // namespace
+
+void AddSecurityHeaders(Response& response, bool tls) {
+  response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
+  response.headers.emplace_back("Permissions-Policy", "camera=(self), geolocation=(), microphone=()");
+  if (tls) response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+}
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Handler handler, ErrorResponder errors, RequestObserver observer, Metrics& metrics)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        errors_(std::move(errors)),
+        observer_(std::move(observer)),
+        metrics_(metrics),
+        acceptor_(ioc_),
+        workers_(options_.worker_threads),
+        signals_(ioc_, SIGINT, SIGTERM) {}
+
+  /// One client connection: read a request, hand it to a worker, write the answer, repeat.
+  class Connection : public std::enable_shared_from_this<Connection> {
+   public:
+    Connection(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+      ++server_.metrics_.connections;
+      beast::error_code ec;
+      const auto endpoint = stream_.socket().remote_endpoint(ec);
+      client_ip_ = ec ? "unknown" : endpoint.address().to_string();
+    }
+    ~Connection() { --server_.metrics_.connections; }
+
+    void Start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(true); }); }
+
+   private:
+    void Read(bool first) {
+      if (server_.draining_) return Close();
+      parser_.emplace();
+      parser_->header_limit(static_cast<std::uint32_t>(server_.options_.header_limit));
+      parser_->body_limit(server_.options_.body_limit);
+      stream_.expires_after(first ? server_.options_.read_timeout : server_.options_.idle_timeout);
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    }
+
+    void OnRead(beast::error_code ec) {
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+          ec == asio::error::connection_reset) {
+        return Close();
+      }
+      if (ec == bhttp::error::body_limit) return Reject("payload_too_large", 413);
+      if (ec == bhttp::error::header_limit) return Reject("header_too_large", 431);
+      if (ec) return Reject("bad_request", 400);
+      request_ = parser_->release();
+      keep_alive_ = request_.keep_alive();
+      // The read deadline covers the request only; the handler's time is not the client's fault.
+      stream_.expires_never();
+      ++server_.in_flight_;
+      ++server_.metrics_.queued;
+      received_ = std::chrono::steady_clock::now();
+      asio::post(server_.workers_, [self = shared_from_this()] { self->Handle(); });
+    }
+
+    void Handle() {
+      --server_.metrics_.queued;
+      ++server_.metrics_.in_flight;
+      Request request;
+      request.request_id = RandomToken(12);
+      request.client_ip = client_ip_;
+      Response response;
+      if (!ParseRequest(request_, request)) {
+        response = server_.errors_("bad_request", 400, request.locale);
+      } else {
+        try {
+          response = server_.handler_(request);
+        } catch (const std::exception& error) {
+          Log(LogLevel::kError, "handler threw", {{"request_id", request.request_id}, {"error", error.what()}});
+          response = server_.errors_("internal", 500, request.locale);
+        }
+      }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - received_).count();
+      server_.metrics_.Record(response.route.empty() ? "unmatched" : response.route,
+                              std::string_view(bhttp::to_string(request_.method())), response.status, seconds);
+      if (server_.observer_) server_.observer_(request, response, seconds);
+      --server_.metrics_.in_flight;
+      response.headers.emplace_back("X-Request-Id", request.request_id);
+      asio::post(stream_.get_executor(),
+                 [self = shared_from_this(), response = std::move(response)]() mutable { self->Write(std::move(response)); });
+    }
+
+    void Write(Response response) {
+      const bool head = request_.method() == bhttp::verb::head;
+      auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+          static_cast<bhttp::status>(response.status), request_.version());
+      message->set(bhttp::field::server, "OpenWelfare");
+      if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
+      AddSecurityHeaders(response, server_.options_.tls);
+      for (const auto& [name, value] : response.headers) message->insert(name, value);
+      const bool keep = keep_alive_ && !server_.draining_;
+      message->keep_alive(keep);
+      const size_t length = response.body.size();
+      if (!head) message->body() = std::move(response.body);
+      message->content_length(length);
+      if (head) message->body().clear();
+      stream_.expires_after(server_.options_.write_timeout);
+      bhttp::async_write(stream_, *message,
+                         [self = shared_from_this(), message, keep](beast::error_code ec, size_t) {
+                           --self->server_.in_flight_;
+                           if (ec || !keep) return self->Close();
+                           self->Read(false);
+                         });
+    }
+
+    /// Answers a request that could not be read, then closes the connection.
+    void Reject(std::string_view code, unsigned status) {
+      ++server_.in_flight_;
+      request_ = {};
+      request_.version(11);
+      keep_alive_ = false;
+      Locale locale = Locale::kZhHant;
+      if (parser_ && parser_->is_header_done()) {
+        locale = NegotiateLocale(parser_->get()[bhttp::field::accept_language]);
+      }
+      Response response = server_.errors_(code, status, locale);
+      server_.metrics_.Record("unmatched", "-", status, 0);
+      Write(std::move(response));
+    }
+
+    void Close() {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      stream_.socket().close(ec);
+    }
+
+    Impl& server_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    BeastRequest request_;
+    bool keep_alive_ = false;
+    std::string client_ip_;
+    std::chrono::steady_clock::time_point received_;
+  };
+
+  void Bind() {
+    const tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
+      } else {
+        socket.set_option(tcp::no_delay(true));
+        std::make_shared<Connection>(*this, std::move(socket))->Start();
+      }
+      Accept();
+    });
+  }
+
+  void BeginDrain() {
+    if (draining_.exchange(true)) return;
+    Log(LogLevel::kInfo, "shutting down: finishing requests in flight", {{"in_flight", in_flight_.load()}});
+    beast::error_code ec;
+    acceptor_.close(ec);
+    drain_deadline_ = std::chrono::steady_clock::now() + options_.drain_timeout;
+    WaitForDrain();
+  }
+
+  void WaitForDrain() {
+    if (in_flight_ == 0 || std::chrono::steady_clock::now() > drain_deadline_) {
+      ioc_.stop();
+      return;
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(20));
+    drain_timer_.async_wait([this](beast::error_code) { WaitForDrain(); });
+  }
+
+  void Run() {
+    signals_.async_wait([this](beast::error_code ec, int) {
+      if (!ec) BeginDrain();
+    });
+    Accept();
+    std::vector<std::thread> threads;
+    for (size_t index = 1; index < options_.io_threads; ++index) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& thread : threads) thread.join();
+    workers_.join();
+  }
+
+  void Stop() {
+    asio::post(ioc_, [this] { BeginDrain(); });
+  }
+
+  ServerOptions options_;
+  Handler handler_;
+  ErrorResponder errors_;
+  RequestObserver observer_;
+  Metrics& metrics_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool workers_;
+  asio::signal_set signals_;
+  asio::steady_timer drain_timer_{ioc_};
+  std::atomic<bool> draining_{false};
+  std::atomic<long long> in_flight_{0};
+  std::chrono::steady_clock::time_point drain_deadline_;
+};
+
+Server::Server(ServerOptions options, Handler handler, ErrorResponder errors, RequestObserver observer,
+               Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(errors), std::move(observer),
+                                   metrics)) {}
+Server::~Server() = default;
+void Server::Bind() { impl_->Bind(); }
+unsigned short Server::port() const { return impl_->acceptor_.local_endpoint().port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace welfare::http
