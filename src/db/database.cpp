@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -23,6 +24,30 @@ std::string HidePassword(std::string_view url) {
   return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
+/// libpq's keyword form of a postgresql:// URI (SOCI passes the text on with additions, which a URI
+/// does not survive); nullopt with libpq's message when it cannot be parsed.
+std::optional<std::string> PostgresKeywords(const std::string& url, std::string& problem) {
+  char* message = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &message);
+  if (options == nullptr) {
+    problem = message != nullptr ? message : "cannot parse the URL";
+    PQfreemem(message);
+    return std::nullopt;
+  }
+  std::string out;
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || *option->val == '\0') continue;
+    std::string value;
+    for (const char* c = option->val; *c != '\0'; ++c) {
+      if (*c == '\'' || *c == '\\') value.push_back('\\');
+      value.push_back(*c);
+    }
+    out += (out.empty() ? "" : " ") + std::string(option->keyword) + "='" + value + "'";
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
 }  // namespace
 
 Result<Location> ParseDatabaseUrl(std::string_view url) {
@@ -42,7 +67,14 @@ Result<Location> ParseDatabaseUrl(std::string_view url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     location.dialect = Dialect::kPostgresql;
     location.soci_backend = "postgresql";
-    location.connect_string = std::string(url);
+    std::string problem;
+    const auto keywords = PostgresKeywords(std::string(url), problem);
+    if (!keywords) {
+      return Fail(Error::Make(Canonical::kInvalidArgument, "bad_database_url",
+                              "the PostgreSQL URL cannot be read: " + problem +
+                                  " (expected postgresql://user:password@host:port/database)"));
+    }
+    location.connect_string = *keywords;
     location.display = HidePassword(url);
     return location;
   }

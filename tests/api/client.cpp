@@ -13,11 +13,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-boost::json::value Reply::Json() const {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(body, ec);
-  return ec ? boost::json::value(nullptr) : value;
-}
 
 std::string Reply::Code() const {
   const auto json = Json();
@@ -53,7 +48,8 @@ Reply Client::Send(const std::string& method, const std::string& target, const s
     request.set(bhttp::field::content_type, "application/json");
     request.body() = boost::json::serialize(*body);
   }
-  request.prepare_payload();
+  // A caller-supplied Content-Length is kept as is (to announce more than is sent).
+  if (!extra_headers.contains("Content-Length")) request.prepare_payload();
   bhttp::write(stream, request);
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
@@ -63,6 +59,9 @@ Reply Client::Send(const std::string& method, const std::string& target, const s
   Reply reply;
   reply.status = response.result_int();
   reply.body = response.body();
+  boost::system::error_code parse_error;
+  reply.json = boost::json::parse(reply.body, parse_error);
+  if (parse_error) reply.json = nullptr;
   for (const auto& field : response) {
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

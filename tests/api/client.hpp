@@ -15,8 +15,10 @@ struct Reply {
   std::map<std::string, std::string> headers;  ///< lower-case names; repeated headers joined with "\n"
   std::string body;
 
-  /// The body parsed as JSON (null when it is not JSON).
-  [[nodiscard]] boost::json::value Json() const;
+  boost::json::value json;  ///< the body parsed as JSON (null when it is not JSON)
+
+  /// The parsed body; it lives as long as the reply.
+  [[nodiscard]] const boost::json::value& Json() const { return json; }
   /// The problem code of an error body, or empty.
   [[nodiscard]] std::string Code() const;
   [[nodiscard]] std::string Header(const std::string& name) const;

@@ -1,12 +1,15 @@
 #include "environment.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 #include "client.hpp"
 #include "core/crypto.hpp"
 #include "core/time.hpp"
+#include "db/database.hpp"
 
 namespace welfare::testing {
 namespace {
@@ -38,6 +42,12 @@ std::string Quote(const std::string& arg) {
 }
 
 }  // namespace
+
+std::string PgConnectString(const std::string& url) {
+  const auto location = db::ParseDatabaseUrl(url);
+  if (!location) throw std::runtime_error("bad database URL " + url);
+  return location->connect_string;
+}
 
 unsigned short FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -64,7 +74,9 @@ ServerEnvironment& ServerEnvironment::Get() {
 CommandResult ServerEnvironment::Welfare(const std::vector<std::string>& args) const {
   std::string command = Quote(binary_);
   for (const auto& arg : args) command += " " + Quote(arg);
-  if (args.empty() || (args.front() != "routes" && args.front() != "version")) {
+  const bool has_database = std::ranges::find(args, std::string("--database")) != args.end();
+  if (!has_database && !args.empty() && args.front() != "routes" && args.front() != "version" &&
+      std::ranges::find(args, std::string("--help")) == args.end()) {
     command += " --database " + Quote(database_url_) + " --secret-key-file " + Quote(key_file());
   }
   command += " 2>&1";
@@ -94,7 +106,7 @@ void ServerEnvironment::SetUp() {
     pg_database_ = "welfare_test_" + std::to_string(getpid());
     admin_url_ = "postgresql://postgres@127.0.0.1:" + pg_port + "/" + pg_database_;
     // The application connects as an ordinary role that owns its database, as in production.
-    soci::session admin(*soci::factory_postgresql(), "postgresql://postgres@127.0.0.1:" + pg_port + "/postgres");
+    soci::session admin(*soci::factory_postgresql(), PgConnectString("postgresql://postgres@127.0.0.1:" + pg_port + "/postgres"));
     admin << "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'welfare_app') THEN "
              "CREATE ROLE welfare_app LOGIN; END IF; END $$";
     admin << "CREATE DATABASE " + pg_database_ + " OWNER welfare_app";
@@ -118,6 +130,7 @@ void ServerEnvironment::SetUp() {
   std::ofstream(web_root + "/assets/app-1234.js.gz") << "gzip-bytes";
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test process
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
@@ -169,7 +182,7 @@ void ServerEnvironment::TearDown() {
   if (postgresql_ && !pg_database_.empty()) {
     try {
       const std::string maintenance = admin_url_.substr(0, admin_url_.rfind('/')) + "/postgres";
-      soci::session admin(*soci::factory_postgresql(), maintenance);
+      soci::session admin(*soci::factory_postgresql(), PgConnectString(maintenance));
       admin << "DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)";
     } catch (const std::exception&) {  // the cluster is removed afterwards anyway
     }

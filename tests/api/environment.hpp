@@ -50,6 +50,8 @@ class ServerEnvironment {
   pid_t pid_ = -1;
 };
 
+/// The libpq connection string of a postgresql:// URL (as the server itself derives it).
+[[nodiscard]] std::string PgConnectString(const std::string& url);
 /// A free TCP port on 127.0.0.1.
 [[nodiscard]] unsigned short FreePort();
 /// The current TOTP code of a base32 secret, `offset` steps from now.

@@ -1,0 +1,732 @@
+// The JSON API through real HTTP against the real server binary, on SQLite or PostgreSQL (chosen by
+// WELFARE_TEST_DIALECT). Each test asserts exact status codes and problem codes, refusals as well as
+// the happy path. Tests create their own records with unique names, so their order does not matter,
+// except the last suites, which tamper with the trail and stop the server.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <soci/soci.h>
+
+#include "client.hpp"
+#include "environment.hpp"
+
+namespace welfare::testing {
+namespace {
+
+namespace json = boost::json;
+
+unsigned short Port() { return ServerEnvironment::Get().port(); }
+
+/// A name no other test uses.
+std::string Unique(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return prefix + std::to_string(getpid() % 10000) + "x" + std::to_string(++counter);
+}
+
+std::string Text(const json::value& value, std::string_view key) {
+  const auto* member = value.as_object().if_contains(key);
+  return member != nullptr && member->is_string() ? std::string(member->as_string()) : std::string();
+}
+long long Int(const json::value& value, std::string_view key) { return value.as_object().at(key).to_number<long long>(); }
+
+/// The field codes of a validation problem, as "field:code".
+std::set<std::string> FieldCodes(const Reply& reply) {
+  std::set<std::string> out;
+  const auto body = reply.Json();
+  if (!body.is_object() || !body.as_object().contains("errors")) return out;
+  for (const auto& error : body.at("errors").as_array()) out.insert(Text(error, "field") + ":" + Text(error, "code"));
+  return out;
+}
+
+/// Signs a client in and keeps its CSRF token, like the console does.
+Reply SignIn(Client& client, const std::string& username, const std::string& password, const std::string& totp = "") {
+  json::object body{{"username", username}, {"password", password}};
+  if (!totp.empty()) body["totp"] = totp;
+  Reply reply = client.Post("/api/v1/session", body);
+  if (reply.status == 200) client.set_csrf(Text(reply.Json(), "csrf_token"));
+  return reply;
+}
+
+/// Waits until the next 30-second TOTP step so a fresh code is not refused as a replay.
+std::string FreshTotp(const std::string& secret) {
+  static std::map<std::string, std::string> last_used;
+  std::string code = CurrentTotp(secret);
+  while (last_used[secret] == code) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    code = CurrentTotp(secret);
+  }
+  last_used[secret] = code;
+  return code;
+}
+
+constexpr const char* kAdminSecret = "OWDEMOADMINSECRETAAAAAAAAAAAAAAA";
+constexpr const char* kAuditorSecret = "OWDEMOAUDITORSECRETAAAAAAAAAAAAA";
+
+/// One signed-in administrator shared by the tests (a TOTP code works once per 30 seconds).
+Client& Admin() {
+  static Client client = [] {
+    Client admin(Port());
+    const Reply reply = SignIn(admin, "admin", "OpenWelfare-admin-2026", FreshTotp(kAdminSecret));
+    if (reply.status != 200) throw std::runtime_error("admin sign-in failed: " + reply.body);
+    return admin;
+  }();
+  return client;
+}
+
+Client& Auditor() {
+  static Client client = [] {
+    Client auditor(Port());
+    const Reply reply = SignIn(auditor, "auditor", "OpenWelfare-auditor-2026", FreshTotp(kAuditorSecret));
+    if (reply.status != 200) throw std::runtime_error("auditor sign-in failed: " + reply.body);
+    return auditor;
+  }();
+  return client;
+}
+
+Client Worker() {
+  Client worker(Port());
+  const Reply reply = SignIn(worker, "worker", "OpenWelfare-worker-2026");
+  if (reply.status != 200) throw std::runtime_error("worker sign-in failed: " + reply.body);
+  return worker;
+}
+
+/// The id of a demo unit by code.
+long long UnitId(const std::string& code) {
+  const Reply reply = Admin().Get("/api/v1/units");
+  for (const auto& unit : reply.Json().at("items").as_array()) {
+    if (Text(unit, "code") == code) return Int(unit, "id");
+  }
+  throw std::runtime_error("no unit " + code);
+}
+
+/// Builds a staff account through the API; the password must be changed at first sign-in.
+struct StaffBuilder {
+  std::string username = Unique("staff");
+  std::string password = "Initial-password-" + Unique("p");
+  std::string unit_code = "IFSC-EAST";
+  std::string role;
+
+  StaffBuilder& WithRole(std::string code) {
+    role = std::move(code);
+    return *this;
+  }
+  /// Creates the account; returns its JSON.
+  json::value Create() const {
+    const Reply created = Admin().Post("/api/v1/staff", json::object{{"username", username},
+                                                                      {"display_name", "測試 " + username},
+                                                                      {"email", username + "@example.org"},
+                                                                      {"unit_id", UnitId(unit_code)},
+                                                                      {"password", password},
+                                                                      {"locale", "zh-Hant"}});
+    if (created.status != 201) throw std::runtime_error("create staff: " + created.body);
+    if (!role.empty()) {
+      const Reply granted = Admin().Post("/api/v1/staff/" + std::to_string(Int(created.Json(), "id")) + "/roles",
+                                         json::object{{"role", role}, {"unit_id", UnitId(unit_code)}});
+      if (granted.status != 201) throw std::runtime_error("grant role: " + granted.body);
+    }
+    return created.Json();
+  }
+};
+
+/// Signs a new account in and changes its first password; returns the client and the new password.
+std::pair<Client, std::string> ReadyAccount(const StaffBuilder& builder) {
+  Client client(Port());
+  const Reply first = SignIn(client, builder.username, builder.password);
+  if (first.status != 200) throw std::runtime_error("first sign-in: " + first.body);
+  const std::string new_password = "Changed-password-" + Unique("q");
+  const Reply changed =
+      client.Post("/api/v1/me/password", json::object{{"current_password", builder.password}, {"new_password", new_password}});
+  if (changed.status != 200 && changed.status != 204) throw std::runtime_error("change password: " + changed.body);
+  return {std::move(client), new_password};
+}
+
+/// Audit entries matching a query string, newest first.
+json::array AuditEntries(const std::string& query) {
+  const Reply reply = Admin().Get("/api/v1/audit?" + query);
+  if (reply.status != 200) throw std::runtime_error("audit search: " + reply.body);
+  return reply.Json().at("items").as_array();
+}
+std::vector<std::string> Actions(const json::array& entries) {
+  std::vector<std::string> out;
+  for (const auto& entry : entries) out.push_back(Text(entry, "action"));
+  return out;
+}
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::ranges::find(list, value) != list.end();
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(System, HealthReadinessAndMetrics) {
+  Client client(Port());
+  EXPECT_EQ(client.Get("/healthz").status, 200);
+  const Reply ready = client.Get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  const Reply metrics = client.Get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_TRUE(metrics.Header("content-type").starts_with("text/plain")) << metrics.Header("content-type");
+  EXPECT_NE(metrics.body.find("welfare_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("welfare_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("welfare_db_pool"), std::string::npos);
+}
+
+TEST(System, SecurityHeadersOnEveryResponse) {
+  Client client(Port());
+  for (const std::string target : {"/healthz", "/api/v1/session", "/", "/assets/app-1234.js", "/api/v1/nothing"}) {
+    const Reply reply = client.Get(target);
+    const std::string csp = reply.Header("content-security-policy");
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << target;
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << target;
+    EXPECT_EQ(csp.find("unsafe-inline' ;"), std::string::npos) << target;
+    EXPECT_EQ(reply.Header("x-content-type-options"), "nosniff") << target;
+    EXPECT_EQ(reply.Header("referrer-policy"), "no-referrer") << target;
+    EXPECT_FALSE(reply.Header("x-request-id").empty()) << target;
+  }
+}
+
+TEST(System, ServesTheWebAppWithCachingAndCompression) {
+  Client client(Port());
+  const Reply asset = client.Send("GET", "/assets/app-1234.js", std::nullopt, {{"Accept-Encoding", "gzip, br"}});
+  EXPECT_EQ(asset.status, 200);
+  EXPECT_EQ(asset.body, "gzip-bytes");
+  EXPECT_EQ(asset.Header("content-encoding"), "gzip");
+  EXPECT_NE(asset.Header("cache-control").find("immutable"), std::string::npos);
+  const Reply route = client.Get("/staff/12");
+  EXPECT_EQ(route.status, 200);
+  EXPECT_NE(route.body.find("OpenWelfare"), std::string::npos);
+  EXPECT_TRUE(route.Header("content-type").starts_with("text/html"));
+  const Reply etag = client.Send("GET", "/assets/app-1234.js", std::nullopt, {{"If-None-Match", asset.Header("etag")}});
+  EXPECT_EQ(etag.status, 304);
+}
+
+TEST(System, UnknownRoutesAndMethodsAreProblems) {
+  Client client(Port());
+  const Reply missing = client.Get("/api/v1/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(missing.Code(), "route_not_found");
+  const Reply wrong = client.Send("PUT", "/api/v1/units", json::object{});
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Code(), "method_not_allowed");
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(SignIn, WrongPasswordIsRefusedInTheCallersLanguage) {
+  Client chinese(Port(), "zh-Hant");
+  const Reply zh = SignIn(chinese, "worker", "not-the-password");
+  EXPECT_EQ(zh.status, 401);
+  EXPECT_EQ(zh.Code(), "invalid_credentials");
+  EXPECT_EQ(Text(zh.Json(), "title"), "帳號或密碼不正確");
+  Client english(Port(), "en");
+  const Reply en = SignIn(english, "nobody-at-all", "not-the-password");
+  EXPECT_EQ(en.status, 401);
+  EXPECT_EQ(en.Code(), "invalid_credentials");  // same answer as a wrong password: no user enumeration
+  EXPECT_EQ(Text(en.Json(), "title"), "Wrong username or password");
+  EXPECT_FALSE(Text(en.Json(), "request_id").empty());
+  SignIn(english, "worker", "OpenWelfare-worker-2026");  // a success resets the account's failure count
+}
+
+TEST(SignIn, MissingFieldsGetFieldErrors) {
+  Client client(Port());
+  const Reply reply = client.Post("/api/v1/session", json::object{{"username", ""}, {"colour", "red"}});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(reply.Code(), "validation_failed");
+  EXPECT_EQ(FieldCodes(reply), (std::set<std::string>{"username:required", "password:required", "colour:unknown_field"}));
+  for (const auto& error : reply.Json().at("errors").as_array()) EXPECT_FALSE(Text(error, "message").empty());
+}
+
+TEST(SignIn, MalformedBodiesAreRefused) {
+  Client client(Port());
+  const Reply broken = client.Send("POST", "/api/v1/session", std::nullopt, {}, std::string("{\"username\":"));
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_EQ(broken.Code(), "malformed_json");
+  const Reply form = client.Send("POST", "/api/v1/session", std::nullopt, {}, std::string("username=a"),
+                                 "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 415);
+  EXPECT_EQ(form.Code(), "unsupported_media_type");
+  // Announced as 2 MiB: refused from the headers, before the body is read.
+  const Reply huge = client.Send("POST", "/api/v1/session", std::nullopt, {{"Content-Length", "2097152"}},
+                                 std::string("{\"username\":\""));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.Code(), "payload_too_large");
+}
+
+TEST(SignIn, SecondFactorIsRequiredForAdministrators) {
+  Client client(Port());
+  const Reply without = SignIn(client, "admin", "OpenWelfare-admin-2026");
+  EXPECT_EQ(without.status, 401);
+  EXPECT_EQ(without.Code(), "totp_required");
+  EXPECT_TRUE(client.cookie().empty());
+  const Reply wrong = SignIn(client, "admin", "OpenWelfare-admin-2026", "000000" == CurrentTotp(kAdminSecret) ? "111111" : "000000");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.Code(), "totp_invalid");
+}
+
+TEST(SignIn, SessionCookieAndShape) {
+  Client client(Port());
+  const Reply reply = SignIn(client, "worker", "OpenWelfare-worker-2026");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const std::string cookie = reply.Header("set-cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos) << cookie;
+  const auto body = reply.Json();
+  EXPECT_EQ(Text(body.at("user"), "username"), "worker");
+  EXPECT_TRUE(body.at("restricted").is_null());
+  EXPECT_EQ(Int(body, "idle_timeout_seconds"), 1800);
+  const auto& permissions = body.at("user").at("permissions").as_array();
+  EXPECT_NE(std::ranges::find(permissions, json::value("units.read")), permissions.end());
+  EXPECT_EQ(std::ranges::find(permissions, json::value("staff.manage")), permissions.end());
+  const Reply current = client.Get("/api/v1/session");
+  EXPECT_EQ(current.status, 200);
+  EXPECT_EQ(Text(current.Json(), "csrf_token"), Text(body, "csrf_token"));
+}
+
+TEST(SignIn, NoCookieMeansUnauthenticated) {
+  Client client(Port());
+  const Reply reply = client.Get("/api/v1/units");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.Code(), "unauthenticated");
+  Client forged(Port());
+  const Reply bad = forged.Send("GET", "/api/v1/units", std::nullopt, {{"Cookie", "ow_session=forged-token"}});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.Code(), "unauthenticated");
+}
+
+TEST(SignIn, SignOutEndsTheSession) {
+  Client client = Worker();
+  const std::string cookie = client.cookie();
+  const Reply out = client.Delete("/api/v1/session");
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(out.Header("set-cookie").find("Max-Age=0"), std::string::npos) << out.Header("set-cookie");
+  Client replay(Port());
+  const Reply after = replay.Send("GET", "/api/v1/session", std::nullopt, {{"Cookie", "ow_session=" + cookie}});
+  EXPECT_EQ(after.status, 401);
+}
+
+TEST(SignIn, SignOutEverywhereEndsOtherSessions) {
+  Client first = Worker();
+  Client second = Worker();
+  EXPECT_EQ(second.Delete("/api/v1/sessions").status, 204);
+  EXPECT_EQ(first.Get("/api/v1/session").status, 401);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(Csrf, StateChangesNeedTheToken) {
+  Client client = Worker();
+  client.forget_csrf();
+  const Reply without = client.Put("/api/v1/me/preferences", json::object{{"locale", "en"}});
+  EXPECT_EQ(without.status, 403);
+  EXPECT_EQ(without.Code(), "csrf_failed");
+  client.set_csrf("wrong-token");
+  EXPECT_EQ(client.Put("/api/v1/me/preferences", json::object{{"locale", "en"}}).Code(), "csrf_failed");
+}
+
+TEST(Access, DenialIsRefusedAndAudited) {
+  Client worker = Worker();
+  const Reply staff = worker.Get("/api/v1/staff");
+  EXPECT_EQ(staff.status, 403);
+  EXPECT_EQ(staff.Code(), "permission_denied");
+  const Reply create = worker.Post("/api/v1/units", json::object{{"parent_id", 1}, {"kind", "district"},
+                                                                 {"code", "X"}, {"name_zh", "x"}, {"name_en", "x"}});
+  EXPECT_EQ(create.status, 403);
+  const auto entries = AuditEntries("action=access.denied&actor=worker");
+  ASSERT_GE(entries.size(), 2u);
+  EXPECT_EQ(Text(entries[0], "actor_username"), "worker");
+  EXPECT_FALSE(Text(entries[0], "request_id").empty());
+}
+
+TEST(Access, UnitScopedStaffSeeOnlyTheirOwnPart) {
+  // The supervisor reads staff only at and below the family service centre.
+  Client supervisor(Port());
+  ASSERT_EQ(SignIn(supervisor, "supervisor", "OpenWelfare-supervisor-2026").status, 200);
+  const Reply list = supervisor.Get("/api/v1/staff?limit=200");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const long long centre = UnitId("IFSC-EAST");
+  for (const auto& account : list.Json().at("items").as_array()) EXPECT_EQ(Int(account, "unit_id"), centre) << account;
+  // Staff elsewhere are not there for them.
+  const Reply admin_account = Admin().Get("/api/v1/staff?q=admin");
+  const long long admin_id = Int(admin_account.Json().at("items").as_array().at(0), "id");
+  const Reply hidden = supervisor.Get("/api/v1/staff/" + std::to_string(admin_id));
+  EXPECT_EQ(hidden.status, 404);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(Units, CreateValidateAndConflict) {
+  const long long parent = UnitId("SWD");
+  const std::string code = Unique("U");
+  const Reply created = Admin().Post("/api/v1/units", json::object{{"parent_id", parent}, {"kind", "district"},
+                                                                   {"code", code}, {"name_zh", "測試區"},
+                                                                   {"name_en", "Test district"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const long long id = Int(created.Json(), "id");
+  EXPECT_EQ(Int(created.Json(), "version"), 1);
+
+  const Reply duplicate = Admin().Post("/api/v1/units", json::object{{"parent_id", parent}, {"kind", "district"},
+                                                                     {"code", code}, {"name_zh", "重複"},
+                                                                     {"name_en", "Duplicate"}});
+  EXPECT_EQ(duplicate.status, 422);
+  EXPECT_EQ(FieldCodes(duplicate), std::set<std::string>{"code:taken"});
+
+  const Reply invalid = Admin().Post("/api/v1/units", json::object{{"parent_id", 999999}, {"kind", "galaxy"},
+                                                                   {"name_zh", "x"}, {"name_en", "x"}});
+  EXPECT_EQ(invalid.status, 422);
+  const auto fields = FieldCodes(invalid);
+  EXPECT_EQ(fields, (std::set<std::string>{"kind:invalid_choice", "code:required", "parent_id:not_found"}))
+      << invalid.body;
+
+  const std::string target = "/api/v1/units/" + std::to_string(id);
+  const Reply updated = Admin().Patch(target, json::object{{"version", 1}, {"name_en", "Test district (renamed)"}});
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(Int(updated.Json(), "version"), 2);
+  const Reply stale = Admin().Patch(target, json::object{{"version", 1}, {"name_en", "Lost update"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.Code(), "version_conflict");
+  EXPECT_EQ(Int(stale.Json(), "current_version"), 2);
+  EXPECT_EQ(Text(Admin().Get(target).Json(), "name_en"), "Test district (renamed)");
+  EXPECT_EQ(Admin().Get("/api/v1/units/99999999").status, 404);
+
+  const auto entries = AuditEntries("record_type=unit&record_id=" + std::to_string(id));
+  EXPECT_EQ(Actions(entries), (std::vector<std::string>{"unit.update", "unit.create"}));
+  const auto& change = entries.at(0).at("changes").at("name_en");
+  EXPECT_EQ(Text(change, "from"), "Test district");
+  EXPECT_EQ(Text(change, "to"), "Test district (renamed)");
+  EXPECT_EQ(Text(entries.at(0), "actor_username"), "admin");
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(Staff, FullAdministrationIsAudited) {
+  StaffBuilder builder;
+  const auto account = builder.Create();
+  const std::string id = std::to_string(Int(account, "id"));
+  const std::string base = "/api/v1/staff/" + id;
+  EXPECT_EQ(Text(account, "status"), "active");
+  EXPECT_TRUE(account.at("must_change_password").as_bool());
+
+  const Reply granted = Admin().Post(base + "/roles", json::object{{"role", "caseworker"}, {"unit_id", UnitId("IFSC-EAST")}});
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  const Reply unknown_role = Admin().Post(base + "/roles", json::object{{"role", "emperor"}, {"unit_id", UnitId("IFSC-EAST")}});
+  EXPECT_EQ(unknown_role.status, 422);
+
+  // A first sign-in may only change the password.
+  Client staff(Port());
+  const Reply first = SignIn(staff, builder.username, builder.password);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(Text(first.Json(), "restricted"), "password_change_required");
+  const Reply blocked = staff.Get("/api/v1/units");
+  EXPECT_EQ(blocked.status, 403);
+  EXPECT_EQ(blocked.Code(), "password_change_required");
+  const Reply weak = staff.Post("/api/v1/me/password", json::object{{"current_password", builder.password},
+                                                                     {"new_password", "password1234"}});
+  EXPECT_EQ(weak.status, 422);
+  EXPECT_TRUE(FieldCodes(weak).contains("new_password:password_common")) << weak.body;
+  const std::string chosen = "Harbour-lantern-" + Unique("k");
+  const Reply changed = staff.Post("/api/v1/me/password", json::object{{"current_password", builder.password},
+                                                                        {"new_password", chosen}});
+  ASSERT_TRUE(changed.status == 200 || changed.status == 204) << changed.body;
+  EXPECT_EQ(staff.Get("/api/v1/units").status, 200);
+
+  // Reset: a temporary password, shown once; the old one stops working.
+  const Reply reset = Admin().Post(base + "/password-reset", json::object{});
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  const std::string temporary = Text(reset.Json(), "temporary_password");
+  EXPECT_GE(temporary.size(), 12u);
+  Client again(Port());
+  EXPECT_EQ(SignIn(again, builder.username, chosen).status, 401);
+  const Reply with_temporary = SignIn(again, builder.username, temporary);
+  EXPECT_EQ(with_temporary.status, 200);
+  EXPECT_EQ(Text(with_temporary.Json(), "restricted"), "password_change_required");
+
+  // Lock: sessions end and sign-in is refused with 423 until unlocked.
+  const long long version = Int(Admin().Get(base).Json(), "version");
+  const Reply no_reason = Admin().Post(base + "/lock", json::object{});
+  EXPECT_EQ(no_reason.status, 422);
+  const Reply locked = Admin().Post(base + "/lock", json::object{{"reason", "調職離任"}});
+  ASSERT_EQ(locked.status, 200) << locked.body;
+  EXPECT_EQ(Text(locked.Json(), "status"), "locked");
+  EXPECT_GT(Int(locked.Json(), "version"), version);
+  EXPECT_EQ(again.Get("/api/v1/session").status, 401);
+  Client refused(Port());
+  const Reply locked_out = SignIn(refused, builder.username, temporary);
+  EXPECT_EQ(locked_out.status, 423);
+  EXPECT_EQ(locked_out.Code(), "account_locked");
+  const Reply unlocked = Admin().Post(base + "/unlock", json::object{});
+  ASSERT_EQ(unlocked.status, 200) << unlocked.body;
+  EXPECT_EQ(Text(unlocked.Json(), "status"), "active");
+  EXPECT_EQ(SignIn(refused, builder.username, temporary).status, 200);
+
+  // Revoke the role.
+  const auto roles = Admin().Get(base).Json().at("roles").as_array();
+  ASSERT_EQ(roles.size(), 1u);
+  const Reply revoked = Admin().Delete(base + "/roles/" + std::to_string(Int(roles[0], "id")));
+  EXPECT_EQ(revoked.status, 204);
+  EXPECT_TRUE(Admin().Get(base).Json().at("roles").as_array().empty());
+
+  const auto actions = Actions(AuditEntries("record_type=staff&record_id=" + id + "&limit=100"));
+  for (const char* action : {"staff.create", "staff.role_grant", "staff.password_reset", "staff.lock", "staff.unlock",
+                             "staff.role_revoke", "me.password_change", "session.sign_in"}) {
+    EXPECT_TRUE(Contains(actions, action)) << action;
+  }
+  for (const auto& entry : AuditEntries("record_type=staff&record_id=" + id + "&actor=admin")) {
+    EXPECT_EQ(Text(entry, "actor_username"), "admin");
+    EXPECT_FALSE(Text(entry, "at").empty());
+  }
+}
+
+TEST(Staff, ValidationAndConflicts) {
+  const auto account = StaffBuilder().Create();
+  const std::string base = "/api/v1/staff/" + std::to_string(Int(account, "id"));
+  const Reply duplicate = Admin().Post("/api/v1/staff", json::object{{"username", Text(account, "username")},
+                                                                     {"display_name", "x"},
+                                                                     {"email", "x@example.org"},
+                                                                     {"unit_id", UnitId("SWD")},
+                                                                     {"password", "Some-long-password-1"},
+                                                                     {"locale", "en"}});
+  EXPECT_EQ(duplicate.status, 422);
+  EXPECT_EQ(FieldCodes(duplicate), std::set<std::string>{"username:taken"});
+  const Reply invalid = Admin().Post("/api/v1/staff", json::object{{"username", "a b"}, {"display_name", ""},
+                                                                   {"email", "not-an-email"}, {"unit_id", 999999},
+                                                                   {"password", "short"}, {"locale", "fr"}});
+  EXPECT_EQ(invalid.status, 422);
+  const auto fields = FieldCodes(invalid);
+  for (const char* field : {"username:", "display_name:", "email:", "unit_id:", "password:", "locale:"}) {
+    EXPECT_TRUE(std::ranges::any_of(fields, [&](const std::string& code) { return code.starts_with(field); }))
+        << field << " in " << invalid.body;
+  }
+  const long long version = Int(account, "version");
+  const Reply updated = Admin().Patch(base, json::object{{"version", version}, {"display_name", "新名字"}});
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  const Reply stale = Admin().Patch(base, json::object{{"version", version}, {"display_name", "舊名字"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.Code(), "version_conflict");
+  EXPECT_EQ(Int(stale.Json(), "current_version"), version + 1);
+}
+
+TEST(Staff, ListFiltersAndPagesByKeyset) {
+  const std::string marker = Unique("pager");
+  for (int account_idx = 0; account_idx < 5; ++account_idx) {
+    StaffBuilder builder;
+    builder.username = marker + "n" + std::to_string(account_idx);
+    builder.Create();
+  }
+  std::set<std::string> seen;
+  std::string after;
+  int pages = 0;
+  do {
+    const Reply page = Admin().Get("/api/v1/staff?q=" + marker + "&limit=2" + (after.empty() ? "" : "&after=" + after));
+    ASSERT_EQ(page.status, 200) << page.body;
+    for (const auto& account : page.Json().at("items").as_array()) seen.insert(Text(account, "username"));
+    const auto& next = page.Json().at("next_cursor");
+    after = next.is_string() ? std::string(next.as_string()) : std::string();
+    ++pages;
+  } while (!after.empty() && pages < 10);
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(Admin().Get("/api/v1/staff?limit=0").status, 422);
+  EXPECT_EQ(Admin().Get("/api/v1/staff?status=sleeping").status, 422);
+}
+
+TEST(Staff, RepeatedFailuresThrottleTheAccount) {
+  StaffBuilder builder;
+  builder.Create();
+  Client client(Port());
+  for (int attempt = 0; attempt < 5; ++attempt) EXPECT_EQ(SignIn(client, builder.username, "wrong-password!").status, 401);
+  const Reply throttled = SignIn(client, builder.username, builder.password);
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(throttled.Code(), "too_many_attempts");
+  EXPECT_FALSE(Text(throttled.Json(), "locked_until").empty()) << throttled.body;
+  const auto entries = AuditEntries("action=session.sign_in_failed&actor=" + builder.username);
+  EXPECT_EQ(entries.size(), 6u);
+}
+
+TEST(Staff, RolesThatNeedASecondFactorRestrictUntilEnrolled) {
+  StaffBuilder builder;
+  builder.unit_code = "SWD";
+  builder.WithRole("auditor").Create();
+  auto [client, password] = ReadyAccount(builder);
+  const Reply session = client.Get("/api/v1/session");
+  EXPECT_EQ(Text(session.Json(), "restricted"), "totp_setup_required");
+  EXPECT_EQ(client.Get("/api/v1/audit").Code(), "totp_setup_required");
+
+  const Reply setup = client.Post("/api/v1/me/totp/setup", json::object{});
+  ASSERT_EQ(setup.status, 200) << setup.body;
+  const std::string secret = Text(setup.Json(), "secret");
+  EXPECT_TRUE(Text(setup.Json(), "otpauth_uri").starts_with("otpauth://totp/"));
+  EXPECT_EQ(client.Post("/api/v1/me/totp/confirm", json::object{{"code", "12345"}}).status, 422);
+  const Reply confirmed = client.Post("/api/v1/me/totp/confirm", json::object{{"code", FreshTotp(secret)}});
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  const auto& codes = confirmed.Json().at("recovery_codes").as_array();
+  ASSERT_EQ(codes.size(), 10u);
+  EXPECT_TRUE(client.Get("/api/v1/session").Json().at("restricted").is_null());
+  EXPECT_EQ(client.Get("/api/v1/audit").status, 200);
+
+  // A recovery code stands in for the authenticator once.
+  Client other(Port());
+  EXPECT_EQ(SignIn(other, builder.username, password).Code(), "totp_required");
+  const std::string recovery(codes[0].as_string());
+  EXPECT_EQ(SignIn(other, builder.username, password, recovery).status, 200);
+  Client replay(Port());
+  EXPECT_EQ(SignIn(replay, builder.username, password, recovery).Code(), "totp_invalid");
+
+  // The administrator clears the second factor; the account must enrol again.
+  const std::string base = "/api/v1/staff/" + std::to_string(Int(session.Json().at("user"), "id"));
+  EXPECT_EQ(Admin().Post(base + "/totp-reset", json::object{}).status, 200);
+  Client after_reset(Port());
+  const Reply signed_in = SignIn(after_reset, builder.username, password);
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  EXPECT_EQ(Text(signed_in.Json(), "restricted"), "totp_setup_required");
+}
+
+TEST(Staff, PreferencesAreValidated) {
+  Client client = Worker();
+  EXPECT_EQ(client.Put("/api/v1/me/preferences", json::object{{"locale", "tlh"}}).status, 422);
+  const Reply saved = client.Put("/api/v1/me/preferences", json::object{{"locale", "en"}});
+  ASSERT_TRUE(saved.status == 200 || saved.status == 204) << saved.body;
+  EXPECT_EQ(Text(client.Get("/api/v1/session").Json().at("user"), "locale"), "en");
+  EXPECT_EQ(client.Put("/api/v1/me/preferences", json::object{{"locale", "zh-Hant"}}).status / 100, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(ApiTokens, BearerTokensActWithinTheirScopes) {
+  const Reply created = Admin().Post("/api/v1/api-tokens", json::object{{"name", Unique("partner")},
+                                                                        {"unit_id", UnitId("SWD")},
+                                                                        {"scopes", json::array{"units.read"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string token = Text(created.Json(), "token");
+  ASSERT_TRUE(token.starts_with("ow_")) << token;
+  Client partner(Port());
+  partner.set_bearer(token);
+  EXPECT_EQ(partner.Get("/api/v1/units").status, 200);
+  EXPECT_EQ(partner.Get("/api/v1/staff").status, 403);
+  EXPECT_EQ(partner.Post("/api/v1/units", json::object{}).status, 403);
+
+  const Reply beyond = Admin().Post("/api/v1/api-tokens", json::object{{"name", Unique("greedy")},
+                                                                       {"unit_id", UnitId("SWD")},
+                                                                       {"scopes", json::array{"audit.export"}}});
+  EXPECT_EQ(beyond.status, 422) << beyond.body;
+
+  const Reply listed = Admin().Get("/api/v1/api-tokens");
+  EXPECT_EQ(listed.body.find(token), std::string::npos);  // never shown again
+  EXPECT_EQ(Admin().Delete("/api/v1/api-tokens/" + std::to_string(Int(created.Json(), "id"))).status, 204);
+  EXPECT_EQ(partner.Get("/api/v1/units").status, 401);
+  Client garbage(Port());
+  garbage.set_bearer("ow_nope_nope");
+  EXPECT_EQ(garbage.Get("/api/v1/units").status, 401);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(Audit, ExportNeedsItsOwnPermissionAndIsCsv) {
+  EXPECT_EQ(Admin().Get("/api/v1/audit/export").status, 403);
+  const Reply csv = Auditor().Get("/api/v1/audit/export?action=session.");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_TRUE(csv.Header("content-type").starts_with("text/csv")) << csv.Header("content-type");
+  EXPECT_NE(csv.Header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBFid,at,")) << csv.body.substr(0, 100);  // BOM: Excel reads UTF-8
+  EXPECT_NE(csv.body.find("session.sign_in"), std::string::npos);
+  EXPECT_EQ(Auditor().Get("/api/v1/audit?from=yesterday").status, 422);
+}
+
+TEST(Audit, VerificationRunsAsABackgroundJob) {
+  const Reply started = Admin().Post("/api/v1/audit/verify", json::object{});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string job = "/api/v1/jobs/" + std::to_string(Int(started.Json().at("job"), "id"));
+  json::value body;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    body = Admin().Get(job).Json();
+    if (Text(body, "status") == "succeeded" || Text(body, "status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(Text(body, "status"), "succeeded") << json::serialize(body);
+  EXPECT_TRUE(body.at("result").at("ok").as_bool()) << json::serialize(body);
+  EXPECT_GT(Int(body.at("result"), "entries_checked"), 10);
+  EXPECT_EQ(Admin().Get("/api/v1/jobs").status, 200);
+  EXPECT_EQ(Worker().Get("/api/v1/jobs").status, 403);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(CommandLine, SeedDemoIsIdempotentAndPrintsTheAccounts) {
+  auto& environment = ServerEnvironment::Get();
+  const auto again = environment.Welfare({"seed-demo", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const auto parsed = json::parse(again.output.substr(again.output.find('{')));
+  const auto& accounts = parsed.at("accounts").as_array();
+  EXPECT_EQ(accounts.size(), 7u);
+  const Reply units = Admin().Get("/api/v1/units");
+  std::set<std::string> codes;
+  for (const auto& unit : units.Json().at("items").as_array()) {
+    EXPECT_TRUE(codes.insert(Text(unit, "code")).second) << "unit " << Text(unit, "code") << " seeded twice";
+  }
+  const auto production = environment.Welfare({"seed-demo", "--production"});
+  EXPECT_NE(production.exit_code, 0);
+}
+
+TEST(CommandLine, ServeRefusesPendingMigrations) {
+  auto& environment = ServerEnvironment::Get();
+  const std::string empty = "sqlite://" + (environment.dir() / "empty.db").string();
+  const auto refused = environment.Welfare({"serve", "--database", empty, "--port", "0"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("welfare migrate"), std::string::npos) << refused.output;
+}
+
+TEST(CommandLine, HelpAndVersion) {
+  auto& environment = ServerEnvironment::Get();
+  for (const char* command : {"serve", "migrate", "seed-demo", "create-admin", "audit", "version"}) {
+    const auto help = environment.Welfare({command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command << help.output;
+  }
+  EXPECT_EQ(environment.Welfare({"version"}).exit_code, 0);
+}
+
+TEST(Storage, TheApplicationRoleCannotRewriteTheTrail) {
+  auto& environment = ServerEnvironment::Get();
+  if (!environment.postgresql()) GTEST_SKIP() << "PostgreSQL only; SQLite's triggers are covered by the unit tests";
+  soci::session app(*soci::factory_postgresql(), PgConnectString(environment.database_url()));
+  EXPECT_THROW(app << "UPDATE audit_entries SET action = 'x' WHERE id = 1", soci::soci_error);
+  EXPECT_THROW(app << "DELETE FROM audit_entries WHERE id = 1", soci::soci_error);
+}
+
+// The last suites: they break the trail and stop the server.
+TEST(ZzTamper, VerifyNamesTheAlteredEntry) {
+  auto& environment = ServerEnvironment::Get();
+  const auto clean = environment.Welfare({"audit", "verify"});
+  ASSERT_EQ(clean.exit_code, 0) << clean.output;
+  if (environment.postgresql()) {
+    soci::session admin(*soci::factory_postgresql(), PgConnectString(environment.admin_url()));
+    admin << "ALTER TABLE audit_entries DISABLE TRIGGER USER";
+    admin << "UPDATE audit_entries SET actor_username = 'mallory' WHERE id = 7";
+    admin << "ALTER TABLE audit_entries ENABLE TRIGGER USER";
+  } else {
+    soci::session admin(*soci::factory_sqlite3(), (environment.dir() / "welfare.db").string());
+    admin << "DROP TRIGGER audit_entries_no_update";
+    admin << "UPDATE audit_entries SET actor_username = 'mallory' WHERE id = 7";
+  }
+  const auto broken = environment.Welfare({"audit", "verify"});
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("entry 7"), std::string::npos) << broken.output;
+}
+
+TEST(ZzShutdown, SigtermStopsCleanly) { EXPECT_EQ(ServerEnvironment::Get().Stop(), 0); }
+
+}  // namespace
+}  // namespace welfare::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  auto& environment = welfare::testing::ServerEnvironment::Get();
+  try {
+    environment.SetUp();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "API test set-up failed: %s\n", error.what());
+    environment.TearDown();
+    return 1;
+  }
+  const int result = RUN_ALL_TESTS();
+  environment.TearDown();
+  return result;
+}
