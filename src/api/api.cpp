@@ -58,8 +58,8 @@ http::Response Api::Dispatch(http::Request& request) {
   const auto match = router_.Find(request.method, request.path, route, params);
   if (match != http::Match::kFound) {
     const bool no_path = match == http::Match::kNoPath;
-    http::Response response =
-        Problem(no_path ? "route_not_found" : "method_not_allowed", no_path ? 404 : 405, request.locale, request.request_id);
+    http::Response response = Problem(no_path ? "route_not_found" : "method_not_allowed", no_path ? 404 : 405,
+                                      request.locale, request.request_id);
     response.route = "unmatched";
     return response;
   }
@@ -105,10 +105,11 @@ http::Response Api::Dispatch(http::Request& request) {
     }
     if (principal.restricted && !route->allow_restricted) return refuse(*principal.restricted, 403);
     if (route->permission != auth::perm::kAuthenticated && !principal.Has(route->permission)) {
-      services_.audit.AppendNow(actor, {"access.denied", std::nullopt, std::nullopt,
-                                        boost::json::object{{"route", route->pattern},
-                                                            {"method", std::string(boost::beast::http::to_string(request.method))},
-                                                            {"permission", route->permission}}});
+      services_.audit.AppendNow(
+          actor, {"access.denied", std::nullopt, std::nullopt,
+                  boost::json::object{{"route", route->pattern},
+                                      {"method", std::string(boost::beast::http::to_string(request.method))},
+                                      {"permission", route->permission}}});
       return refuse("permission_denied", 403);
     }
   }

@@ -147,8 +147,9 @@ Result<Response> Export(Call& call) {
 Result<Response> StartVerify(Call& call) {
   auto id = call.services.database.Write<long long>([&](soci::session& sql) -> Result<long long> {
     const long long job_id = call.services.jobs.Enqueue(sql, "audit.verify", {}, call.principal.staff_id);
-    call.services.audit.Append(sql, call.context.actor, {"job.create", "job", std::to_string(job_id),
-                                                         boost::json::object{{"kind", "audit.verify"}}});
+    call.services.audit.Append(
+        sql, call.context.actor,
+        {"job.create", "job", std::to_string(job_id), boost::json::object{{"kind", "audit.verify"}}});
     return job_id;
   });
   if (!id) return Fail(id.error());

@@ -2,31 +2,40 @@
 
 #include <unordered_map>
 
-
 #include "core/messages.hpp"
 
 namespace welfare::api {
 
 unsigned StatusOf(const Error& error) {
   static const std::unordered_map<std::string_view, unsigned> by_code = {
-      {"validation_failed", 422},  {"malformed_json", 400},       {"unsupported_media_type", 415},
-      {"invalid_credentials", 401}, {"totp_required", 401},       {"totp_invalid", 401},
-      {"account_locked", 423},     {"too_many_attempts", 429},    {"csrf_failed", 403},
-      {"version_conflict", 409},   {"already_exists", 409},       {"route_not_found", 404},
-      {"method_not_allowed", 405}, {"payload_too_large", 413},    {"header_too_large", 431},
+      {"validation_failed", 422},   {"malformed_json", 400},    {"unsupported_media_type", 415},
+      {"invalid_credentials", 401}, {"totp_required", 401},     {"totp_invalid", 401},
+      {"account_locked", 423},      {"too_many_attempts", 429}, {"csrf_failed", 403},
+      {"version_conflict", 409},    {"already_exists", 409},    {"route_not_found", 404},
+      {"method_not_allowed", 405},  {"payload_too_large", 413}, {"header_too_large", 431},
   };
   if (const auto found = by_code.find(error.code); found != by_code.end()) return found->second;
   switch (error.canonical) {
-    case Canonical::kInvalidArgument: return 400;
-    case Canonical::kUnauthenticated: return 401;
-    case Canonical::kPermissionDenied: return 403;
-    case Canonical::kNotFound: return 404;
-    case Canonical::kAlreadyExists: return 409;
-    case Canonical::kConflict: return 409;
-    case Canonical::kFailedPrecondition: return 409;
-    case Canonical::kResourceExhausted: return 429;
-    case Canonical::kUnavailable: return 503;
-    case Canonical::kInternal: return 500;
+  case Canonical::kInvalidArgument:
+    return 400;
+  case Canonical::kUnauthenticated:
+    return 401;
+  case Canonical::kPermissionDenied:
+    return 403;
+  case Canonical::kNotFound:
+    return 404;
+  case Canonical::kAlreadyExists:
+    return 409;
+  case Canonical::kConflict:
+    return 409;
+  case Canonical::kFailedPrecondition:
+    return 409;
+  case Canonical::kResourceExhausted:
+    return 429;
+  case Canonical::kUnavailable:
+    return 503;
+  case Canonical::kInternal:
+    return 500;
   }
   return 500;
 }

@@ -24,7 +24,8 @@ Result<Response> Describe(Call& call, const auth::Principal& principal) {
 Result<Response> SignIn(Call& call) {
   auto body = JsonBody(call);
   if (!body) return Fail(body.error());
-  auto signed_in = call.services.sessions.SignIn(*body, call.context.actor, std::string(call.request.Header("User-Agent")));
+  auto signed_in =
+      call.services.sessions.SignIn(*body, call.context.actor, std::string(call.request.Header("User-Agent")));
   if (!signed_in) return Fail(signed_in.error());
   auto response = Describe(call, signed_in->principal);
   if (!response) return response;

@@ -110,8 +110,8 @@ void RegisterStaffRoutes(ApiRouter& router) {
               }});
   router.Add({Verb::delete_, "/api/v1/staff/{id:int}/roles/{assignment_id:int}", assign, false,
               [](Call& call) -> Result<Response> {
-                auto revoked = call.services.staff.RevokeRole(call.context, call.request.IntParam(0),
-                                                              call.request.IntParam(1));
+                auto revoked =
+                    call.services.staff.RevokeRole(call.context, call.request.IntParam(0), call.request.IntParam(1));
                 if (!revoked) return Fail(revoked.error());
                 return Response::NoContent();
               }});

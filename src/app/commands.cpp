@@ -30,11 +30,10 @@ bool SchemaIsCurrent(Runtime& runtime, bool migrate) {
     return false;
   }
   if (!schema.pending.empty()) {
-    std::cerr << fmt::format(
-        "error: the database {} needs {} migration(s) (first: {}).\n"
-        "Run `welfare migrate --database {}` or start with `welfare serve --migrate`.\n",
-        runtime.database().location().display, schema.pending.size(), schema.pending.front(),
-        runtime.database().location().display);
+    std::cerr << fmt::format("error: the database {} needs {} migration(s) (first: {}).\n"
+                             "Run `welfare migrate --database {}` or start with `welfare serve --migrate`.\n",
+                             runtime.database().location().display, schema.pending.size(), schema.pending.front(),
+                             runtime.database().location().display);
     return false;
   }
   return true;
@@ -68,8 +67,11 @@ int Serve(const Config& config) {
       runtime.metrics());
   server.Bind();
   Log(LogLevel::kInfo, "listening",
-      {{"address", config.listen}, {"port", server.port()}, {"database", runtime.database().location().display},
-       {"web_root", config.web_root}, {"version", WELFARE_VERSION}});
+      {{"address", config.listen},
+       {"port", server.port()},
+       {"database", runtime.database().location().display},
+       {"web_root", config.web_root},
+       {"version", WELFARE_VERSION}});
   FlushLogs();
   server.Run();
   runtime.jobs().Stop();
@@ -110,7 +112,8 @@ int SeedDemoCommand(const Config& config, bool json) {
     return 0;
   }
   std::cout << "Demo data loaded (for local demonstration only).\n\n";
-  std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", "username", "password", "role", "TOTP secret (add to an authenticator app)");
+  std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", "username", "password", "role",
+                           "TOTP secret (add to an authenticator app)");
   for (const auto& account : accounts) {
     std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", account.username, account.password, account.roles.front(),
                              account.totp_secret.value_or("-"));

@@ -40,7 +40,8 @@ struct DemoStaff {
 constexpr DemoStaff kStaff[] = {
     {"admin", "系統管理員 陳大文", "OpenWelfare-admin-2026", "SWD", "system_admin", "OWDEMOADMINSECRETAAAAAAAAAAAAAAA",
      "zh-Hant"},
-    {"auditor", "稽核 李美玲", "OpenWelfare-auditor-2026", "SWD", "auditor", "OWDEMOAUDITORSECRETAAAAAAAAAAAAA", "zh-Hant"},
+    {"auditor", "稽核 李美玲", "OpenWelfare-auditor-2026", "SWD", "auditor", "OWDEMOAUDITORSECRETAAAAAAAAAAAAA",
+     "zh-Hant"},
     {"supervisor", "督導 黃志強", "OpenWelfare-supervisor-2026", "IFSC-EAST", "supervisor", nullptr, "zh-Hant"},
     {"worker", "社工 張嘉欣", "OpenWelfare-worker-2026", "IFSC-EAST", "caseworker", nullptr, "zh-Hant"},
     {"clerk", "承辦人 林淑芬", "OpenWelfare-clerk-2026", "HUALIEN-CITY", "township_clerk", nullptr, "zh-Hant"},
@@ -84,7 +85,9 @@ std::vector<DemoAccount> SeedDemo(Runtime& runtime) {
   if (!seeded) throw std::runtime_error("demo data could not be loaded: " + seeded.error().internal);
   std::vector<DemoAccount> accounts;
   for (const auto& demo : kStaff) {
-    accounts.push_back(DemoAccount{demo.username, demo.password, {demo.role},
+    accounts.push_back(DemoAccount{demo.username,
+                                   demo.password,
+                                   {demo.role},
                                    demo.totp_secret ? std::optional<std::string>(demo.totp_secret) : std::nullopt});
   }
   return accounts;

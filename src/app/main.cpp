@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     command->add_option("--database", config.database_url, "sqlite://path or postgresql://user:pass@host:port/db")
         ->envname("WELFARE_DATABASE")
         ->capture_default_str();
-    command->add_option("--secret-key-file", config.secret_key_file, "key that encrypts secrets at rest (made if missing)")
+    command
+        ->add_option("--secret-key-file", config.secret_key_file, "key that encrypts secrets at rest (made if missing)")
         ->envname("WELFARE_SECRET_KEY_FILE")
         ->capture_default_str();
     command->add_flag("--production", config.production, "production mode: no demo data (or WELFARE_ENV=production)");
@@ -30,11 +31,17 @@ int main(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
   add_common(serve);
-  serve->add_option("--listen", config.listen, "address to listen on")->envname("WELFARE_LISTEN")->capture_default_str();
+  serve->add_option("--listen", config.listen, "address to listen on")
+      ->envname("WELFARE_LISTEN")
+      ->capture_default_str();
   serve->add_option("--port", config.port, "port (0 picks a free one)")->envname("WELFARE_PORT")->capture_default_str();
-  serve->add_option("--web-root", config.web_root, "the built web console")->envname("WELFARE_WEB_ROOT")->capture_default_str();
+  serve->add_option("--web-root", config.web_root, "the built web console")
+      ->envname("WELFARE_WEB_ROOT")
+      ->capture_default_str();
   serve->add_option("--threads", config.threads, "handler threads")->envname("WELFARE_THREADS")->capture_default_str();
-  serve->add_option("--db-pool", config.db_pool, "database connections")->envname("WELFARE_DB_POOL")->capture_default_str();
+  serve->add_option("--db-pool", config.db_pool, "database connections")
+      ->envname("WELFARE_DB_POOL")
+      ->capture_default_str();
   serve->add_flag("--migrate", config.migrate, "apply pending migrations before serving");
   serve->add_flag("--tls", config.tls, "a TLS proxy is in front: mark cookies Secure, send HSTS");
   serve->add_flag("--quiet", config.quiet, "log warnings and errors only (no request lines)");

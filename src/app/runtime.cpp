@@ -6,8 +6,7 @@
 
 namespace welfare::app {
 
-Runtime::Runtime(const Config& config)
-    : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {
+Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {
   auto location = db::ParseDatabaseUrl(config.database_url);
   if (!location) throw std::runtime_error(location.error().internal);
   try {
@@ -23,15 +22,17 @@ Runtime::Runtime(const Config& config)
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   jobs_ = std::make_unique<jobs::JobQueue>(*database_, fmt::format("{}:{}", host, getpid()));
-  jobs_->Register("audit.verify", [this](jobs::JobContext& context, const boost::json::object&) -> Result<boost::json::object> {
-    const auto verification = audit_->Verify([&](long long done, long long total) { context.Progress(done, total); });
-    boost::json::object result{{"ok", verification.ok}, {"entries_checked", verification.entries_checked}};
-    if (!verification.ok) {
-      result["first_broken_id"] = *verification.first_broken_id;
-      result["problem"] = verification.problem;
-    }
-    return result;
-  });
+  jobs_->Register(
+      "audit.verify", [this](jobs::JobContext& context, const boost::json::object&) -> Result<boost::json::object> {
+        const auto verification =
+            audit_->Verify([&](long long done, long long total) { context.Progress(done, total); });
+        boost::json::object result{{"ok", verification.ok}, {"entries_checked", verification.entries_checked}};
+        if (!verification.ok) {
+          result["first_broken_id"] = *verification.first_broken_id;
+          result["problem"] = verification.problem;
+        }
+        return result;
+      });
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
   services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
                                                             *tokens_, *jobs_, metrics_, *static_files_, config.tls});

@@ -27,7 +27,7 @@ struct Actor {
 
 /// What happened.
 struct Event {
-  std::string action;                    ///< e.g. "staff.lock"
+  std::string action;                      ///< e.g. "staff.lock"
   std::optional<std::string> record_type;  ///< e.g. "staff"
   std::optional<std::string> record_id;
   std::optional<boost::json::object> changes;  ///< {"field": {"from": .., "to": ..}} or details
@@ -53,7 +53,7 @@ struct Entry {
 
 /// Search filters; every one is optional. Results are newest first, paged by id.
 struct Query {
-  std::optional<std::string> actor;  ///< username
+  std::optional<std::string> actor;   ///< username
   std::optional<std::string> action;  ///< exact, or a prefix ending in "." (e.g. "staff.")
   std::optional<std::string> record_type;
   std::optional<std::string> record_id;
@@ -77,7 +77,9 @@ class Changes {
   /// Records a change when the values differ.
   template <class T>
   Changes& Field(const std::string& name, const T& from, const T& to) {
-    if (!(from == to)) changes_[name] = boost::json::object{{"from", boost::json::value_from(from)}, {"to", boost::json::value_from(to)}};
+    if (!(from == to))
+      changes_[name] =
+          boost::json::object{{"from", boost::json::value_from(from)}, {"to", boost::json::value_from(to)}};
     return *this;
   }
   /// Records a value that was set (creation).

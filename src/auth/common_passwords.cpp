@@ -10,29 +10,74 @@ namespace welfare::auth {
 namespace {
 
 constexpr std::array<std::string_view, 52> kPhrases = {
-    "123456789012",   "1234567890123",  "12345678901234", "123456123456",   "qwertyuiop123",  "qwertyuiopasdf",
-    "1q2w3e4r5t6y",   "1qaz2wsx3edc",   "1qaz2wsx3edc4rfv", "zaq12wsxcde3", "qazwsxedcrfv",   "asdfghjkl123",
-    "iloveyou1234",   "iloveyouforever", "letmeinplease", "passw0rd1234",   "p@ssw0rd1234",   "p@ssword1234",
-    "changeme1234",   "welcome123456",  "administrator",  "administrator1", "adminadmin123",  "trustno1trustno1",
-    "correcthorsebatterystaple", "correct horse battery staple", "thequickbrownfox", "abcdefghijkl",
-    "abcd1234abcd",   "aa123456789a",   "a123456789012",  "qwerty123456",   "qwertyqwerty",   "password1234",
-    "password12345",  "password123456", "passwordpassword", "mypassword123", "superman12345", "football12345",
-    "baseball12345",  "sunshine12345",  "princess12345",  "starwars12345",  "dragon1234567",  "monkey1234567",
-    "iloveyou123456", "987654321098",   "000000000000",   "111111111111",   "asdfasdfasdf",   "zxcvbnm123456",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456123456",
+    "qwertyuiop123",
+    "qwertyuiopasdf",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "1qaz2wsx3edc4rfv",
+    "zaq12wsxcde3",
+    "qazwsxedcrfv",
+    "asdfghjkl123",
+    "iloveyou1234",
+    "iloveyouforever",
+    "letmeinplease",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "changeme1234",
+    "welcome123456",
+    "administrator",
+    "administrator1",
+    "adminadmin123",
+    "trustno1trustno1",
+    "correcthorsebatterystaple",
+    "correct horse battery staple",
+    "thequickbrownfox",
+    "abcdefghijkl",
+    "abcd1234abcd",
+    "aa123456789a",
+    "a123456789012",
+    "qwerty123456",
+    "qwertyqwerty",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "mypassword123",
+    "superman12345",
+    "football12345",
+    "baseball12345",
+    "sunshine12345",
+    "princess12345",
+    "starwars12345",
+    "dragon1234567",
+    "monkey1234567",
+    "iloveyou123456",
+    "987654321098",
+    "000000000000",
+    "111111111111",
+    "asdfasdfasdf",
+    "zxcvbnm123456",
 };
 
 constexpr std::array<std::string_view, 64> kBaseWords = {
-    "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass",      "qwerty",    "qwertyuiop", "asdfgh",
-    "asdfghjkl", "zxcvbnm", "iloveyou", "letmein",  "welcome",   "admin",     "administrator", "changeme",
-    "monkey",   "dragon",   "football", "baseball", "sunshine",  "princess",  "superman",  "batman",
-    "master",   "shadow",   "michael",  "jennifer", "charlie",   "trustno1",  "whatever",  "freedom",
-    "starwars", "computer", "secret",   "default",  "login",     "hello",     "abc",       "abcd",
-    "qwer",     "test",     "guest",    "root",     "user",      "love",      "summer",    "winter",
-    "spring",   "autumn",   "taiwan",   "hongkong", "openwelfare", "welfare", "social",    "socialwork",
-    "china",    "cheng",    "chen",     "wong",     "chan",      "lee",       "lin",       "wang",
+    "password",  "passw0rd", "p@ssw0rd", "p@ssword", "pass",        "qwerty",   "qwertyuiop",    "asdfgh",
+    "asdfghjkl", "zxcvbnm",  "iloveyou", "letmein",  "welcome",     "admin",    "administrator", "changeme",
+    "monkey",    "dragon",   "football", "baseball", "sunshine",    "princess", "superman",      "batman",
+    "master",    "shadow",   "michael",  "jennifer", "charlie",     "trustno1", "whatever",      "freedom",
+    "starwars",  "computer", "secret",   "default",  "login",       "hello",    "abc",           "abcd",
+    "qwer",      "test",     "guest",    "root",     "user",        "love",     "summer",        "winter",
+    "spring",    "autumn",   "taiwan",   "hongkong", "openwelfare", "welfare",  "social",        "socialwork",
+    "china",     "cheng",    "chen",     "wong",     "chan",        "lee",      "lin",           "wang",
 };
 
-bool IsPadding(char c) { return (c >= '0' && c <= '9') || std::string_view("!@#$%^&*()_-+=.?~ ").find(c) != std::string_view::npos; }
+bool IsPadding(char c) {
+  return (c >= '0' && c <= '9') || std::string_view("!@#$%^&*()_-+=.?~ ").find(c) != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -50,7 +95,8 @@ bool IsCommonPassword(std::string_view lowered) {
     // The word repeated ("adminadmin", "loveloveLove").
     if (core.size() % word.size() == 0) {
       bool repeated = true;
-      for (size_t pos = 0; pos < core.size() && repeated; pos += word.size()) repeated = core.substr(pos, word.size()) == word;
+      for (size_t pos = 0; pos < core.size() && repeated; pos += word.size())
+        repeated = core.substr(pos, word.size()) == word;
       if (repeated) return true;
     }
   }

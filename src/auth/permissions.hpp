@@ -22,8 +22,8 @@ inline constexpr std::string_view kJobsRead = "jobs.read";
 inline constexpr std::string_view kTokensManage = "tokens.manage";
 
 /// Every grantable permission of the foundation (API token scopes are chosen from these).
-inline constexpr std::array kAll = {kUnitsRead,  kUnitsManage,  kStaffRead, kStaffManage, kRolesAssign,
-                                    kAuditRead, kAuditExport, kJobsRead, kTokensManage};
+inline constexpr std::array kAll = {kUnitsRead, kUnitsManage, kStaffRead, kStaffManage, kRolesAssign,
+                                    kAuditRead, kAuditExport, kJobsRead,  kTokensManage};
 
 /// True for a grantable permission code.
 [[nodiscard]] constexpr bool IsKnown(std::string_view code) {

@@ -28,7 +28,7 @@ struct Principal {
   long long unit_id = 0;  ///< home unit (staff) or the token's unit
   Locale locale = Locale::kZhHant;
   std::vector<Grant> grants;
-  std::string csrf_token;                ///< empty for tokens
+  std::string csrf_token;                 ///< empty for tokens
   std::optional<std::string> restricted;  ///< password_change_required / totp_setup_required
   std::string expires_at;                 ///< when the session or token ends (empty: never)
 

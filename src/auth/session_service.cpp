@@ -97,7 +97,8 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
   JsonReader reader(body);
   reader.RejectUnknown({"username", "password", "totp"});
   std::string username = reader.RequiredString("username", 1, 64);
-  std::ranges::transform(username, username.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::ranges::transform(username, username.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const std::string password = reader.RequiredString("password", 1, kMaxPasswordLength);
   const std::string second_factor = reader.OptionalString("totp", 0, 40).value_or("");
   if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
@@ -185,7 +186,8 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
   const std::string token_hash = key_.KeyedHash(token);
   const std::string csrf = RandomToken();
   const std::string now_text = FormatTime(now);
-  const std::string expires_at = FormatTime(now + std::chrono::duration_cast<std::chrono::microseconds>(settings_.absolute_lifetime));
+  const std::string expires_at =
+      FormatTime(now + std::chrono::duration_cast<std::chrono::microseconds>(settings_.absolute_lifetime));
   auto created = database_.Write<std::optional<Principal>>([&](soci::session& sql) -> Result<std::optional<Principal>> {
     if (used_recovery_hash) {
       soci::statement use_code =
@@ -205,12 +207,14 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
     sql << "INSERT INTO sessions (token_hash, staff_id, csrf_token, restricted, created_at, last_seen_at, expires_at, "
            "client_ip, user_agent) VALUES (:hash, :staff, :csrf, :restricted, :now, :now2, :expires, :ip, :agent) "
            "RETURNING id",
-        soci::use(token_hash), soci::use(account.id), soci::use(csrf), soci::use(restricted_value),
-        soci::use(now_text), soci::use(now_text), soci::use(expires_at), soci::use(actor.client_ip),
-        soci::use(user_agent), soci::into(session_id);
+        soci::use(token_hash), soci::use(account.id), soci::use(csrf), soci::use(restricted_value), soci::use(now_text),
+        soci::use(now_text), soci::use(expires_at), soci::use(actor.client_ip), soci::use(user_agent),
+        soci::into(session_id);
     attempt.user_id = account.id;
     boost::json::object details{{"session_id", session_id},
-                                {"second_factor", used_step ? "totp" : used_recovery_hash ? "recovery_code" : "none"}};
+                                {"second_factor", used_step            ? "totp"
+                                                  : used_recovery_hash ? "recovery_code"
+                                                                       : "none"}};
     audit_.Append(sql, attempt, {"session.sign_in", "staff", std::to_string(account.id), details});
     auto staff = FindStaff(sql, account.id);
     Principal principal;
@@ -300,8 +304,7 @@ Status SessionService::SignOutEverywhere(const Context& context) {
   return database_.Write<void>([&](soci::session& sql) -> Status {
     const long long staff_id = context.principal.staff_id.value_or(-1);
     RevokeSessions(sql, staff_id);
-    audit_.Append(sql, context.actor,
-                  {"session.sign_out_everywhere", "staff", std::to_string(staff_id), std::nullopt});
+    audit_.Append(sql, context.actor, {"session.sign_out_everywhere", "staff", std::to_string(staff_id), std::nullopt});
     return {};
   });
 }
@@ -394,9 +397,9 @@ Status SessionService::SetPreferences(const Context& context, const boost::json:
     if (before == locale) return {};
     sql << "UPDATE staff SET locale = :locale, version = version + 1 WHERE id = :id", soci::use(locale),
         soci::use(staff_id);
-    audit_.Append(sql, context.actor,
-                  {"me.preferences", "staff", std::to_string(staff_id),
-                   audit::Changes().Field("locale", before, locale).Take()});
+    audit_.Append(
+        sql, context.actor,
+        {"me.preferences", "staff", std::to_string(staff_id), audit::Changes().Field("locale", before, locale).Take()});
     return {};
   });
 }
@@ -447,9 +450,9 @@ Result<std::vector<std::string>> SessionService::ConfirmTotp(const Context& cont
         soci::use(step_value), soci::use(now), soci::use(staff_id);
     auto codes = IssueRecoveryCodes(sql, staff_id);
     RefreshRestriction(sql, staff_id);
-    audit_.Append(sql, context.actor,
-                  {"me.totp_enable", "staff", std::to_string(staff_id),
-                   boost::json::object{{"totp_enabled", {{"to", true}}}}});
+    audit_.Append(
+        sql, context.actor,
+        {"me.totp_enable", "staff", std::to_string(staff_id), boost::json::object{{"totp_enabled", {{"to", true}}}}});
     return codes;
   });
 }

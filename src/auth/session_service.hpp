@@ -22,9 +22,9 @@ namespace welfare::auth {
 struct SessionSettings {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_lifetime{12 * 60 * 60};
-  int failures_before_lockout = 5;                    ///< per account
-  std::chrono::seconds lockout{15 * 60};             ///< first lock-out; doubles with each further one
-  int failures_per_address = 30;                     ///< per client address within the window
+  int failures_before_lockout = 5;        ///< per account
+  std::chrono::seconds lockout{15 * 60};  ///< first lock-out; doubles with each further one
+  int failures_per_address = 30;          ///< per client address within the window
   std::chrono::seconds address_window{15 * 60};
 };
 

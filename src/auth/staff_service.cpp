@@ -86,7 +86,8 @@ std::string Lowered(std::string text) {
 }
 
 void CheckLocale(JsonReader& reader, const std::optional<std::string>& locale) {
-  if (locale && *locale != "zh-Hant" && *locale != "en") reader.Add("locale", "invalid_choice", {{"choices", "zh-Hant, en"}});
+  if (locale && *locale != "zh-Hant" && *locale != "en")
+    reader.Add("locale", "invalid_choice", {{"choices", "zh-Hant, en"}});
 }
 
 }  // namespace
@@ -114,12 +115,12 @@ boost::json::object ToJson(const Staff& staff) {
   out["version"] = staff.version;
   boost::json::array roles;
   for (const auto& role : staff.roles) {
-    roles.push_back(boost::json::object{{"id", role.id},
-                                        {"role", role.role},
-                                        {"unit_id", role.unit_id},
-                                        {"granted_at", role.granted_at},
-                                        {"granted_by", role.granted_by ? boost::json::value(*role.granted_by)
-                                                                       : boost::json::value(nullptr)}});
+    roles.push_back(boost::json::object{
+        {"id", role.id},
+        {"role", role.role},
+        {"unit_id", role.unit_id},
+        {"granted_at", role.granted_at},
+        {"granted_by", role.granted_by ? boost::json::value(*role.granted_by) : boost::json::value(nullptr)}});
   }
   out["roles"] = std::move(roles);
   return out;
@@ -171,12 +172,12 @@ Result<std::vector<Role>> StaffService::Roles() {
     soci::statement select =
         (sql.prepare << "SELECT r.code, r.name_zh, r.name_en, r.requires_totp, rp.permission FROM roles r "
                         "LEFT JOIN role_permissions rp ON rp.role_code = r.code ORDER BY r.sort_order, rp.permission",
-         soci::into(code), soci::into(name_zh), soci::into(name_en), soci::into(requires_totp),
-         soci::into(permission));
+         soci::into(code), soci::into(name_zh), soci::into(name_en), soci::into(requires_totp), soci::into(permission));
     select.execute(false);
     std::vector<Role> roles;
     while (select.fetch()) {
-      if (roles.empty() || roles.back().code != code) roles.push_back(Role{code, name_zh, name_en, requires_totp != 0, {}});
+      if (roles.empty() || roles.back().code != code)
+        roles.push_back(Role{code, name_zh, name_en, requires_totp != 0, {}});
       if (permission) roles.back().permissions.push_back(*permission);
     }
     return roles;
@@ -261,8 +262,8 @@ Result<long long> StaffService::CreateTrusted(soci::session& sql, const audit::A
          "totp_secret, created_at, updated_at) VALUES (:u, :d, :e, :unit, :locale, :hash, :must, :totp, :now, :now2) "
          "RETURNING id",
       soci::use(username), soci::use(staff.display_name), soci::use(email), soci::use(staff.unit_id),
-      soci::use(staff.locale), soci::use(hash), soci::use(must_change), soci::use(totp), soci::use(now),
-      soci::use(now), soci::into(id);
+      soci::use(staff.locale), soci::use(hash), soci::use(must_change), soci::use(totp), soci::use(now), soci::use(now),
+      soci::into(id);
   audit::Changes changes;
   changes.Set("username", username).Set("display_name", staff.display_name).Set("unit_id", staff.unit_id);
   if (staff.email) changes.Set("email", *staff.email);
@@ -342,8 +343,10 @@ Result<Staff> StaffService::Update(const Context& context, long long id, const b
     if (!current) return Fail(current.error());
     Staff next = *current;
     if (display_name) next.display_name = *display_name;
-    if (email_null) next.email.reset();
-    else if (email) next.email = *email;
+    if (email_null)
+      next.email.reset();
+    else if (email)
+      next.email = *email;
     if (locale) next.locale = *locale;
     if (unit_id && *unit_id != current->unit_id) {
       if (!FindUnit(sql, *unit_id)) {
@@ -385,9 +388,10 @@ Result<std::string> StaffService::ResetPassword(const Context& context, long lon
            "throttled_until = NULL, version = version + 1, updated_at = :now WHERE id = :id",
         soci::use(hash), soci::use(now), soci::use(id);
     RevokeSessions(sql, id);
-    audit_.Append(sql, context.actor,
-                  {"staff.password_reset", "staff", std::to_string(id),
-                   boost::json::object{{"must_change_password", {{"from", staff->must_change_password}, {"to", true}}}}});
+    audit_.Append(
+        sql, context.actor,
+        {"staff.password_reset", "staff", std::to_string(id),
+         boost::json::object{{"must_change_password", {{"from", staff->must_change_password}, {"to", true}}}}});
     return password;
   });
 }
@@ -488,9 +492,10 @@ Status StaffService::RevokeRole(const Context& context, long long id, long long 
     }
     if (context.principal.staff_id == id) return Fail(Error::Validation({{"assignment_id", "self_action", {}}}));
     sql << "DELETE FROM role_assignments WHERE id = :id", soci::use(assignment_id);
-    audit_.Append(sql, context.actor,
-                  {"staff.role_revoke", "staff", std::to_string(id),
-                   boost::json::object{{"assignment_id", assignment_id}, {"role", found->role}, {"unit_id", found->unit_id}}});
+    audit_.Append(
+        sql, context.actor,
+        {"staff.role_revoke", "staff", std::to_string(id),
+         boost::json::object{{"assignment_id", assignment_id}, {"role", found->role}, {"unit_id", found->unit_id}}});
     return {};
   });
 }

@@ -28,8 +28,8 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
   return out;
 }
 
-constexpr const char* kTokenColumns =
-    "SELECT id, name, unit_id, scopes, prefix, created_at, created_by, last_used_at, expires_at, revoked_at FROM api_tokens";
+constexpr const char* kTokenColumns = "SELECT id, name, unit_id, scopes, prefix, created_at, created_by, last_used_at, "
+                                      "expires_at, revoked_at FROM api_tokens";
 
 struct TokenRow {
   ApiToken token;
@@ -154,7 +154,8 @@ Result<std::pair<ApiToken, std::string>> TokenService::Create(const Context& con
         audit_.Append(sql, context.actor,
                       {"token.create", "api_token", std::to_string(id),
                        boost::json::object{{"name", name}, {"unit_id", unit_id}, {"scopes", scope_text}}});
-        auto tokens = SelectTokens(sql, " WHERE id = :id", [&](soci::statement& s) { s.exchange(soci::use(id, "id")); });
+        auto tokens =
+            SelectTokens(sql, " WHERE id = :id", [&](soci::statement& s) { s.exchange(soci::use(id, "id")); });
         return std::pair{tokens.front(), secret};
       });
 }
@@ -180,8 +181,8 @@ std::optional<Principal> TokenService::Authenticate(const std::string& bearer) {
   const std::string prefix = bearer.substr(3, separator - 3);
   auto found = database_.Read<std::optional<std::pair<ApiToken, std::string>>>(
       [&](soci::session& sql) -> Result<std::optional<std::pair<ApiToken, std::string>>> {
-        auto tokens =
-            SelectTokens(sql, " WHERE prefix = :prefix", [&](soci::statement& s) { s.exchange(soci::use(prefix, "prefix")); });
+        auto tokens = SelectTokens(sql, " WHERE prefix = :prefix",
+                                   [&](soci::statement& s) { s.exchange(soci::use(prefix, "prefix")); });
         if (tokens.empty()) return std::nullopt;
         std::string hash;
         sql << "SELECT token_hash FROM api_tokens WHERE id = :id", soci::into(hash), soci::use(tokens.front().id);

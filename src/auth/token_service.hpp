@@ -38,7 +38,8 @@ class TokenService {
 
   [[nodiscard]] Result<std::vector<ApiToken>> List(const Context& context);
   /// Body: {name, unit_id, scopes, expires_at?}. Returns the token and its secret (shown once).
-  [[nodiscard]] Result<std::pair<ApiToken, std::string>> Create(const Context& context, const boost::json::object& body);
+  [[nodiscard]] Result<std::pair<ApiToken, std::string>> Create(const Context& context,
+                                                                const boost::json::object& body);
   [[nodiscard]] Status Revoke(const Context& context, long long id);
   /// The principal of a bearer token, or nullopt (unknown, revoked, expired).
   [[nodiscard]] std::optional<Principal> Authenticate(const std::string& bearer);

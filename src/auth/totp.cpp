@@ -23,8 +23,8 @@ std::string TotpCode(std::string_view base32_secret, int64_t step) {
   }
   const auto digest = HmacSha1(key, counter);
   const int offset = digest[19] & 0x0f;
-  const uint32_t binary = ((digest[offset] & 0x7fU) << 24) | (digest[offset + 1] << 16) | (digest[offset + 2] << 8) |
-                          digest[offset + 3];
+  const uint32_t binary =
+      ((digest[offset] & 0x7fU) << 24) | (digest[offset + 1] << 16) | (digest[offset + 2] << 8) | digest[offset + 3];
   return fmt::format("{:06d}", binary % 1000000);
 }
 
@@ -32,8 +32,10 @@ std::optional<int64_t> VerifyTotp(std::string_view base32_secret, std::string_vi
                                   int64_t last_used_step) {
   std::string digits;
   for (char c : code) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-    else if (c != ' ') return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digits.push_back(c);
+    else if (c != ' ')
+      return std::nullopt;
   }
   if (digits.size() != 6) return std::nullopt;
   const int64_t current = TotpStep(now);

@@ -12,8 +12,8 @@
 namespace welfare::auth {
 namespace {
 
-constexpr std::array<std::string_view, 7> kKinds = {"department", "region",  "district",    "county",
-                                                   "township_office", "ngo", "service_unit"};
+constexpr std::array<std::string_view, 7> kKinds = {"department",      "region", "district",    "county",
+                                                    "township_office", "ngo",    "service_unit"};
 
 constexpr const char* kUnitColumns =
     "SELECT id, parent_id, kind, code, name_zh, name_en, active, version, created_at, updated_at FROM units";
@@ -203,7 +203,8 @@ Result<Unit> UnitService::Update(const Context& context, long long id, const boo
   return database_.Write<Unit>([&](soci::session& sql) -> Result<Unit> {
     auto current = FindUnit(sql, id);
     if (!current) return Fail(Error::NotFound("unit " + std::to_string(id)));
-    if (auto allowed = RequireAt(sql, context.principal, perm::kUnitsManage, id); !allowed) return Fail(allowed.error());
+    if (auto allowed = RequireAt(sql, context.principal, perm::kUnitsManage, id); !allowed)
+      return Fail(allowed.error());
     Unit next = *current;
     if (name_zh) next.name_zh = *name_zh;
     if (name_en) next.name_en = *name_en;
@@ -235,8 +236,9 @@ Result<Unit> UnitService::Update(const Context& context, long long id, const boo
     long long updated = 0;
     const auto new_parent = db::Nullable(next.parent_id);
     soci::statement update =
-        (sql.prepare << "UPDATE units SET parent_id = :parent, code = :code, name_zh = :zh, name_en = :en, "
-                        "active = :active, version = version + 1, updated_at = :now WHERE id = :id AND version = :version",
+        (sql.prepare
+             << "UPDATE units SET parent_id = :parent, code = :code, name_zh = :zh, name_en = :en, "
+                "active = :active, version = version + 1, updated_at = :now WHERE id = :id AND version = :version",
          soci::use(new_parent), soci::use(next.code), soci::use(next.name_zh), soci::use(next.name_en),
          soci::use(active_flag), soci::use(now), soci::use(id), soci::use(version));
     update.execute(true);

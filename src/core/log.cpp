@@ -17,10 +17,14 @@ std::shared_ptr<spdlog::logger>& Logger() {
 
 std::string_view LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+  case LogLevel::kDebug:
+    return "debug";
+  case LogLevel::kInfo:
+    return "info";
+  case LogLevel::kWarn:
+    return "warn";
+  case LogLevel::kError:
+    return "error";
   }
   return "info";
 }

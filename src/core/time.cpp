@@ -73,8 +73,9 @@ std::optional<TimePoint> ParseTime(std::string_view text) {
   const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                                         std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{hour} + std::chrono::minutes{minute - offset_minutes} +
-         std::chrono::seconds{second} + std::chrono::microseconds{micros};
+  return TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute - offset_minutes} + std::chrono::seconds{second} +
+         std::chrono::microseconds{micros};
 }
 
 }  // namespace welfare

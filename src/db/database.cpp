@@ -78,9 +78,9 @@ Result<Location> ParseDatabaseUrl(std::string_view url) {
     location.display = HidePassword(url);
     return location;
   }
-  return Fail(Error::Make(Canonical::kInvalidArgument, "bad_database_url",
-                          "the database URL must start with sqlite:// or postgresql:// (got '" + HidePassword(url) +
-                              "')"));
+  return Fail(
+      Error::Make(Canonical::kInvalidArgument, "bad_database_url",
+                  "the database URL must start with sqlite:// or postgresql:// (got '" + HidePassword(url) + "')"));
 }
 
 Database::Database(Location location, size_t pool_size)

@@ -19,9 +19,9 @@ enum class Dialect { kSqlite, kPostgresql };
 /// Where the database is: parsed from `sqlite://path` or `postgresql://...`.
 struct Location {
   Dialect dialect = Dialect::kSqlite;
-  std::string soci_backend;      ///< "sqlite3" or "postgresql"
-  std::string connect_string;    ///< what the SOCI backend expects
-  std::string display;           ///< safe to print: no password
+  std::string soci_backend;    ///< "sqlite3" or "postgresql"
+  std::string connect_string;  ///< what the SOCI backend expects
+  std::string display;         ///< safe to print: no password
 };
 
 /// Parses a database URL; an invalid_argument error names what is wrong.

@@ -17,8 +17,8 @@ struct EmbeddedMigration {
 
 /// What the database holds compared with what the binary knows.
 struct SchemaState {
-  int current = 0;                 ///< highest applied version
-  int latest = 0;                  ///< highest version the binary knows
+  int current = 0;                   ///< highest applied version
+  int latest = 0;                    ///< highest version the binary knows
   std::vector<std::string> pending;  ///< names not yet applied
   std::vector<std::string> altered;  ///< applied migrations whose text changed since
 };

@@ -22,9 +22,9 @@ using Verb = boost::beast::http::verb;
 struct Request {
   const BeastRequest* raw = nullptr;
   Verb method = Verb::get;
-  std::string path;   ///< decoded path, without the query
+  std::string path;                                        ///< decoded path, without the query
   std::vector<std::pair<std::string, std::string>> query;  ///< decoded query parameters, in order
-  std::vector<std::string> params;  ///< typed path parameters, in pattern order
+  std::vector<std::string> params;                         ///< typed path parameters, in pattern order
   std::string client_ip;
   std::string request_id;
   Locale locale = Locale::kZhHant;
@@ -47,7 +47,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string route;  ///< the matched route pattern, for metrics and logs
+  std::string route;                 ///< the matched route pattern, for metrics and logs
   std::optional<long long> user_id;  ///< for the request log
 
   /// A JSON response.

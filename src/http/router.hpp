@@ -15,8 +15,8 @@ namespace welfare::http {
 template <class Handler>
 struct Route {
   Verb method = Verb::get;
-  std::string pattern;      ///< e.g. "/api/v1/staff/{id:int}/roles/{assignment_id:int}"
-  std::string permission;   ///< "public", "authenticated" or a permission code; empty = undeclared
+  std::string pattern;            ///< e.g. "/api/v1/staff/{id:int}/roles/{assignment_id:int}"
+  std::string permission;         ///< "public", "authenticated" or a permission code; empty = undeclared
   bool allow_restricted = false;  ///< usable while the session must first change password / set up TOTP
   Handler handler;
 };

@@ -38,13 +38,8 @@ void AddSecurityHeaders(Response& response, bool tls) {
 class Server::Impl {
  public:
   Impl(ServerOptions options, Handler handler, ErrorResponder errors, RequestObserver observer, Metrics& metrics)
-      : options_(std::move(options)),
-        handler_(std::move(handler)),
-        errors_(std::move(errors)),
-        observer_(std::move(observer)),
-        metrics_(metrics),
-        acceptor_(ioc_),
-        workers_(options_.worker_threads),
+      : options_(std::move(options)), handler_(std::move(handler)), errors_(std::move(errors)),
+        observer_(std::move(observer)), metrics_(metrics), acceptor_(ioc_), workers_(options_.worker_threads),
         signals_(ioc_, SIGINT, SIGTERM) {}
 
   /// One client connection: read a request, hand it to a worker, write the answer, repeat.
@@ -58,7 +53,9 @@ class Server::Impl {
     }
     ~Connection() { --server_.metrics_.connections; }
 
-    void Start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(true); }); }
+    void Start() {
+      asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(true); });
+    }
 
    private:
     void Read(bool first) {
@@ -106,21 +103,21 @@ class Server::Impl {
           response = server_.errors_("internal", 500, request.locale);
         }
       }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - received_).count();
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - received_).count();
       server_.metrics_.Record(response.route.empty() ? "unmatched" : response.route,
                               std::string_view(bhttp::to_string(request_.method())), response.status, seconds);
       if (server_.observer_) server_.observer_(request, response, seconds);
       --server_.metrics_.in_flight;
       response.headers.emplace_back("X-Request-Id", request.request_id);
-      asio::post(stream_.get_executor(),
-                 [self = shared_from_this(), response = std::move(response)]() mutable { self->Write(std::move(response)); });
+      asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
     }
 
     void Write(Response response) {
       const bool head = request_.method() == bhttp::verb::head;
-      auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-          static_cast<bhttp::status>(response.status), request_.version());
+      auto message = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status),
+                                                                           request_.version());
       message->set(bhttp::field::server, "OpenWelfare");
       if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
       AddSecurityHeaders(response, server_.options_.tls);
@@ -132,12 +129,11 @@ class Server::Impl {
       message->content_length(length);
       if (head) message->body().clear();
       stream_.expires_after(server_.options_.write_timeout);
-      bhttp::async_write(stream_, *message,
-                         [self = shared_from_this(), message, keep](beast::error_code ec, size_t) {
-                           --self->server_.in_flight_;
-                           if (ec || !keep) return self->Close();
-                           self->Read(false);
-                         });
+      bhttp::async_write(stream_, *message, [self = shared_from_this(), message, keep](beast::error_code ec, size_t) {
+        --self->server_.in_flight_;
+        if (ec || !keep) return self->Close();
+        self->Read(false);
+      });
     }
 
     /// Answers a request that could not be read, then closes the connection.

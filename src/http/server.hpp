@@ -19,8 +19,8 @@ struct ServerOptions {
   size_t worker_threads = 8;
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
-  std::chrono::seconds read_timeout{30};   ///< a request must arrive completely within this
-  std::chrono::seconds idle_timeout{75};   ///< keep-alive connections idle longer are closed
+  std::chrono::seconds read_timeout{30};  ///< a request must arrive completely within this
+  std::chrono::seconds idle_timeout{75};  ///< keep-alive connections idle longer are closed
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds drain_timeout{30};  ///< how long shutdown waits for requests in flight
   bool tls = false;                        ///< true when a TLS proxy terminates in front (Secure cookies)

@@ -40,13 +40,20 @@ bool Accepts(std::string_view accept_encoding, std::string_view coding) {
 
 std::string ContentTypeFor(const std::filesystem::path& path) {
   static const std::map<std::string, std::string, std::less<>> types = {
-      {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},          {".svg", "image/svg+xml"},
-      {".png", "image/png"},                  {".jpg", "image/jpeg"},
-      {".ico", "image/x-icon"},               {".woff2", "font/woff2"},
-      {".woff", "font/woff"},                 {".txt", "text/plain; charset=utf-8"},
-      {".webmanifest", "application/manifest+json"}, {".map", "application/json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"},
+      {".map", "application/json"},
   };
   const auto found = types.find(path.extension().string());
   return found == types.end() ? "application/octet-stream" : found->second;
@@ -80,8 +87,7 @@ Response StaticFiles::Make(const File& file, const Request& request) const {
   response.content_type = file.content_type;
   response.headers.emplace_back("ETag", file.etag);
   response.headers.emplace_back("Vary", "Accept-Encoding");
-  response.headers.emplace_back("Cache-Control",
-                                file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  response.headers.emplace_back("Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   if (request.Header("If-None-Match") == file.etag) {
     response.status = 304;
     return response;

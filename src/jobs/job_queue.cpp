@@ -109,7 +109,8 @@ long long JobQueue::Enqueue(soci::session& sql, const std::string& kind, const b
   const std::string now = FormatTime(Now());
   const auto by = db::Nullable(created_by);
   long long id = 0;
-  sql << "INSERT INTO jobs (kind, status, payload, created_by, created_at) VALUES (:kind, 'queued', :payload, :by, :now) "
+  sql << "INSERT INTO jobs (kind, status, payload, created_by, created_at) VALUES (:kind, 'queued', :payload, :by, "
+         ":now) "
          "RETURNING id",
       soci::use(kind), soci::use(text), soci::use(by), soci::use(now), soci::into(id);
   return id;

@@ -61,7 +61,8 @@ using JobHandler = std::function<Result<boost::json::object>(JobContext&, const 
 /// The queue and its workers.
 class JobQueue {
  public:
-  JobQueue(db::Database& database, std::string worker_name) : database_(database), worker_name_(std::move(worker_name)) {}
+  JobQueue(db::Database& database, std::string worker_name)
+      : database_(database), worker_name_(std::move(worker_name)) {}
   ~JobQueue();
 
   /// Registers the handler of a job kind (before Start).

@@ -10,8 +10,8 @@
 
 #include <boost/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "client.hpp"
 #include "environment.hpp"
@@ -33,7 +33,9 @@ std::string Text(const json::value& value, std::string_view key) {
   const auto* member = value.as_object().if_contains(key);
   return member != nullptr && member->is_string() ? std::string(member->as_string()) : std::string();
 }
-long long Int(const json::value& value, std::string_view key) { return value.as_object().at(key).to_number<long long>(); }
+long long Int(const json::value& value, std::string_view key) {
+  return value.as_object().at(key).to_number<long long>();
+}
 
 /// The field codes of a validation problem, as "field:code".
 std::set<std::string> FieldCodes(const Reply& reply) {
@@ -119,11 +121,11 @@ struct StaffBuilder {
   /// Creates the account; returns its JSON.
   json::value Create() const {
     const Reply created = Admin().Post("/api/v1/staff", json::object{{"username", username},
-                                                                      {"display_name", "測試 " + username},
-                                                                      {"email", username + "@example.org"},
-                                                                      {"unit_id", UnitId(unit_code)},
-                                                                      {"password", password},
-                                                                      {"locale", "zh-Hant"}});
+                                                                     {"display_name", "測試 " + username},
+                                                                     {"email", username + "@example.org"},
+                                                                     {"unit_id", UnitId(unit_code)},
+                                                                     {"password", password},
+                                                                     {"locale", "zh-Hant"}});
     if (created.status != 201) throw std::runtime_error("create staff: " + created.body);
     if (!role.empty()) {
       const Reply granted = Admin().Post("/api/v1/staff/" + std::to_string(Int(created.Json(), "id")) + "/roles",
@@ -140,8 +142,8 @@ std::pair<Client, std::string> ReadyAccount(const StaffBuilder& builder) {
   const Reply first = SignIn(client, builder.username, builder.password);
   if (first.status != 200) throw std::runtime_error("first sign-in: " + first.body);
   const std::string new_password = "Changed-password-" + Unique("q");
-  const Reply changed =
-      client.Post("/api/v1/me/password", json::object{{"current_password", builder.password}, {"new_password", new_password}});
+  const Reply changed = client.Post(
+      "/api/v1/me/password", json::object{{"current_password", builder.password}, {"new_password", new_password}});
   if (changed.status != 200 && changed.status != 204) throw std::runtime_error("change password: " + changed.body);
   return {std::move(client), new_password};
 }
@@ -237,7 +239,8 @@ TEST(SignIn, MissingFieldsGetFieldErrors) {
   const Reply reply = client.Post("/api/v1/session", json::object{{"username", ""}, {"colour", "red"}});
   EXPECT_EQ(reply.status, 422);
   EXPECT_EQ(reply.Code(), "validation_failed");
-  EXPECT_EQ(FieldCodes(reply), (std::set<std::string>{"username:required", "password:required", "colour:unknown_field"}));
+  EXPECT_EQ(FieldCodes(reply),
+            (std::set<std::string>{"username:required", "password:required", "colour:unknown_field"}));
   for (const auto& error : reply.Json().at("errors").as_array()) EXPECT_FALSE(Text(error, "message").empty());
 }
 
@@ -263,7 +266,8 @@ TEST(SignIn, SecondFactorIsRequiredForAdministrators) {
   EXPECT_EQ(without.status, 401);
   EXPECT_EQ(without.Code(), "totp_required");
   EXPECT_TRUE(client.cookie().empty());
-  const Reply wrong = SignIn(client, "admin", "OpenWelfare-admin-2026", "000000" == CurrentTotp(kAdminSecret) ? "111111" : "000000");
+  const Reply wrong =
+      SignIn(client, "admin", "OpenWelfare-admin-2026", "000000" == CurrentTotp(kAdminSecret) ? "111111" : "000000");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.Code(), "totp_invalid");
 }
@@ -333,8 +337,9 @@ TEST(Access, DenialIsRefusedAndAudited) {
   const Reply staff = worker.Get("/api/v1/staff");
   EXPECT_EQ(staff.status, 403);
   EXPECT_EQ(staff.Code(), "permission_denied");
-  const Reply create = worker.Post("/api/v1/units", json::object{{"parent_id", 1}, {"kind", "district"},
-                                                                 {"code", "X"}, {"name_zh", "x"}, {"name_en", "x"}});
+  const Reply create = worker.Post(
+      "/api/v1/units",
+      json::object{{"parent_id", 1}, {"kind", "district"}, {"code", "X"}, {"name_zh", "x"}, {"name_en", "x"}});
   EXPECT_EQ(create.status, 403);
   const auto entries = AuditEntries("action=access.denied&actor=worker");
   ASSERT_GE(entries.size(), 2u);
@@ -361,21 +366,24 @@ TEST(Access, UnitScopedStaffSeeOnlyTheirOwnPart) {
 TEST(Units, CreateValidateAndConflict) {
   const long long parent = UnitId("SWD");
   const std::string code = Unique("U");
-  const Reply created = Admin().Post("/api/v1/units", json::object{{"parent_id", parent}, {"kind", "district"},
-                                                                   {"code", code}, {"name_zh", "測試區"},
+  const Reply created = Admin().Post("/api/v1/units", json::object{{"parent_id", parent},
+                                                                   {"kind", "district"},
+                                                                   {"code", code},
+                                                                   {"name_zh", "測試區"},
                                                                    {"name_en", "Test district"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const long long id = Int(created.Json(), "id");
   EXPECT_EQ(Int(created.Json(), "version"), 1);
 
-  const Reply duplicate = Admin().Post("/api/v1/units", json::object{{"parent_id", parent}, {"kind", "district"},
-                                                                     {"code", code}, {"name_zh", "重複"},
-                                                                     {"name_en", "Duplicate"}});
+  const Reply duplicate = Admin().Post(
+      "/api/v1/units",
+      json::object{
+          {"parent_id", parent}, {"kind", "district"}, {"code", code}, {"name_zh", "重複"}, {"name_en", "Duplicate"}});
   EXPECT_EQ(duplicate.status, 422);
   EXPECT_EQ(FieldCodes(duplicate), std::set<std::string>{"code:taken"});
 
-  const Reply invalid = Admin().Post("/api/v1/units", json::object{{"parent_id", 999999}, {"kind", "galaxy"},
-                                                                   {"name_zh", "x"}, {"name_en", "x"}});
+  const Reply invalid = Admin().Post(
+      "/api/v1/units", json::object{{"parent_id", 999999}, {"kind", "galaxy"}, {"name_zh", "x"}, {"name_en", "x"}});
   EXPECT_EQ(invalid.status, 422);
   const auto fields = FieldCodes(invalid);
   EXPECT_EQ(fields, (std::set<std::string>{"kind:invalid_choice", "code:required", "parent_id:not_found"}))
@@ -409,9 +417,11 @@ TEST(Staff, FullAdministrationIsAudited) {
   EXPECT_EQ(Text(account, "status"), "active");
   EXPECT_TRUE(account.at("must_change_password").as_bool());
 
-  const Reply granted = Admin().Post(base + "/roles", json::object{{"role", "caseworker"}, {"unit_id", UnitId("IFSC-EAST")}});
+  const Reply granted =
+      Admin().Post(base + "/roles", json::object{{"role", "caseworker"}, {"unit_id", UnitId("IFSC-EAST")}});
   ASSERT_EQ(granted.status, 201) << granted.body;
-  const Reply unknown_role = Admin().Post(base + "/roles", json::object{{"role", "emperor"}, {"unit_id", UnitId("IFSC-EAST")}});
+  const Reply unknown_role =
+      Admin().Post(base + "/roles", json::object{{"role", "emperor"}, {"unit_id", UnitId("IFSC-EAST")}});
   EXPECT_EQ(unknown_role.status, 422);
 
   // A first sign-in may only change the password.
@@ -422,13 +432,13 @@ TEST(Staff, FullAdministrationIsAudited) {
   const Reply blocked = staff.Get("/api/v1/units");
   EXPECT_EQ(blocked.status, 403);
   EXPECT_EQ(blocked.Code(), "password_change_required");
-  const Reply weak = staff.Post("/api/v1/me/password", json::object{{"current_password", builder.password},
-                                                                     {"new_password", "password1234"}});
+  const Reply weak = staff.Post("/api/v1/me/password",
+                                json::object{{"current_password", builder.password}, {"new_password", "password1234"}});
   EXPECT_EQ(weak.status, 422);
   EXPECT_TRUE(FieldCodes(weak).contains("new_password:password_common")) << weak.body;
   const std::string chosen = "Harbour-lantern-" + Unique("k");
-  const Reply changed = staff.Post("/api/v1/me/password", json::object{{"current_password", builder.password},
-                                                                        {"new_password", chosen}});
+  const Reply changed =
+      staff.Post("/api/v1/me/password", json::object{{"current_password", builder.password}, {"new_password", chosen}});
   ASSERT_TRUE(changed.status == 200 || changed.status == 204) << changed.body;
   EXPECT_EQ(staff.Get("/api/v1/units").status, 200);
 
@@ -490,9 +500,12 @@ TEST(Staff, ValidationAndConflicts) {
                                                                      {"locale", "en"}});
   EXPECT_EQ(duplicate.status, 422);
   EXPECT_EQ(FieldCodes(duplicate), std::set<std::string>{"username:taken"});
-  const Reply invalid = Admin().Post("/api/v1/staff", json::object{{"username", "a b"}, {"display_name", ""},
-                                                                   {"email", "not-an-email"}, {"unit_id", 999999},
-                                                                   {"password", "short"}, {"locale", "fr"}});
+  const Reply invalid = Admin().Post("/api/v1/staff", json::object{{"username", "a b"},
+                                                                   {"display_name", ""},
+                                                                   {"email", "not-an-email"},
+                                                                   {"unit_id", 999999},
+                                                                   {"password", "short"},
+                                                                   {"locale", "fr"}});
   EXPECT_EQ(invalid.status, 422);
   const auto fields = FieldCodes(invalid);
   for (const char* field : {"username:", "display_name:", "email:", "unit_id:", "password:", "locale:"}) {
@@ -536,7 +549,8 @@ TEST(Staff, RepeatedFailuresThrottleTheAccount) {
   StaffBuilder builder;
   builder.Create();
   Client client(Port());
-  for (int attempt = 0; attempt < 5; ++attempt) EXPECT_EQ(SignIn(client, builder.username, "wrong-password!").status, 401);
+  for (int attempt = 0; attempt < 5; ++attempt)
+    EXPECT_EQ(SignIn(client, builder.username, "wrong-password!").status, 401);
   const Reply throttled = SignIn(client, builder.username, builder.password);
   EXPECT_EQ(throttled.status, 429);
   EXPECT_EQ(throttled.Code(), "too_many_attempts");
@@ -594,9 +608,9 @@ TEST(Staff, PreferencesAreValidated) {
 
 // ---------------------------------------------------------------------------------------------
 TEST(ApiTokens, BearerTokensActWithinTheirScopes) {
-  const Reply created = Admin().Post("/api/v1/api-tokens", json::object{{"name", Unique("partner")},
-                                                                        {"unit_id", UnitId("SWD")},
-                                                                        {"scopes", json::array{"units.read"}}});
+  const Reply created = Admin().Post(
+      "/api/v1/api-tokens",
+      json::object{{"name", Unique("partner")}, {"unit_id", UnitId("SWD")}, {"scopes", json::array{"units.read"}}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string token = Text(created.Json(), "token");
   ASSERT_TRUE(token.starts_with("ow_")) << token;
@@ -606,9 +620,9 @@ TEST(ApiTokens, BearerTokensActWithinTheirScopes) {
   EXPECT_EQ(partner.Get("/api/v1/staff").status, 403);
   EXPECT_EQ(partner.Post("/api/v1/units", json::object{}).status, 403);
 
-  const Reply beyond = Admin().Post("/api/v1/api-tokens", json::object{{"name", Unique("greedy")},
-                                                                       {"unit_id", UnitId("SWD")},
-                                                                       {"scopes", json::array{"audit.export"}}});
+  const Reply beyond = Admin().Post(
+      "/api/v1/api-tokens",
+      json::object{{"name", Unique("greedy")}, {"unit_id", UnitId("SWD")}, {"scopes", json::array{"audit.export"}}});
   EXPECT_EQ(beyond.status, 422) << beyond.body;
 
   const Reply listed = Admin().Get("/api/v1/api-tokens");

@@ -13,7 +13,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-
 std::string Reply::Code() const {
   const auto json = Json();
   if (!json.is_object()) return {};

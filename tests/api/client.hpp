@@ -37,7 +37,8 @@ class Client {
   /// Sends any request; `raw_body` is sent as is with `content_type`.
   Reply Send(const std::string& method, const std::string& target, const std::optional<boost::json::value>& body,
              const std::map<std::string, std::string>& extra_headers = {},
-             const std::optional<std::string>& raw_body = std::nullopt, const std::string& content_type = "application/json");
+             const std::optional<std::string>& raw_body = std::nullopt,
+             const std::string& content_type = "application/json");
 
   void set_language(std::string language) { language_ = std::move(language); }
   void set_bearer(std::string token) { bearer_ = std::move(token); }

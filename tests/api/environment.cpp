@@ -2,9 +2,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,7 +106,8 @@ void ServerEnvironment::SetUp() {
     pg_database_ = "welfare_test_" + std::to_string(getpid());
     admin_url_ = "postgresql://postgres@127.0.0.1:" + pg_port + "/" + pg_database_;
     // The application connects as an ordinary role that owns its database, as in production.
-    soci::session admin(*soci::factory_postgresql(), PgConnectString("postgresql://postgres@127.0.0.1:" + pg_port + "/postgres"));
+    soci::session admin(*soci::factory_postgresql(),
+                        PgConnectString("postgresql://postgres@127.0.0.1:" + pg_port + "/postgres"));
     admin << "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'welfare_app') THEN "
              "CREATE ROLE welfare_app LOGIN; END IF; END $$";
     admin << "CREATE DATABASE " + pg_database_ + " OWNER welfare_app";

@@ -116,7 +116,8 @@ TEST_F(AuditTest, ChangesRecordOnlyWhatDiffers) {
 TEST_F(AuditTest, RolesGrantOnlyKnownPermissions) {
   db::Database::Lease sql(*database_);
   std::string permission;
-  soci::statement statement = (sql->prepare << "SELECT DISTINCT permission FROM role_permissions", soci::into(permission));
+  soci::statement statement =
+      (sql->prepare << "SELECT DISTINCT permission FROM role_permissions", soci::into(permission));
   statement.execute();
   int count = 0;
   while (statement.fetch()) {

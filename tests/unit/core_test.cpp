@@ -29,8 +29,8 @@ TEST(Time, ParsesDatesOffsetsAndShortForms) {
 }
 
 TEST(Time, RefusesNonsense) {
-  for (const char* text : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-01-02T25:00", "2026-01-02T10:00:00X",
-                           "2026-1-2"}) {
+  for (const char* text :
+       {"", "yesterday", "2026-13-01", "2026-02-30", "2026-01-02T25:00", "2026-01-02T10:00:00X", "2026-1-2"}) {
     EXPECT_FALSE(ParseTime(text)) << text;
   }
 }
@@ -55,11 +55,26 @@ TEST(Locale, NegotiatesFromAcceptLanguage) {
 }
 
 TEST(Messages, EveryProblemCodeOfTheContractHasBothLanguages) {
-  for (const char* code :
-       {"validation_failed", "malformed_json", "unauthenticated", "invalid_credentials", "totp_required",
-        "totp_invalid", "account_locked", "too_many_attempts", "password_change_required", "totp_setup_required",
-        "permission_denied", "csrf_failed", "not_found", "version_conflict", "already_exists", "method_not_allowed",
-        "payload_too_large", "unsupported_media_type", "internal", "unavailable"}) {
+  for (const char* code : {"validation_failed",
+                           "malformed_json",
+                           "unauthenticated",
+                           "invalid_credentials",
+                           "totp_required",
+                           "totp_invalid",
+                           "account_locked",
+                           "too_many_attempts",
+                           "password_change_required",
+                           "totp_setup_required",
+                           "permission_denied",
+                           "csrf_failed",
+                           "not_found",
+                           "version_conflict",
+                           "already_exists",
+                           "method_not_allowed",
+                           "payload_too_large",
+                           "unsupported_media_type",
+                           "internal",
+                           "unavailable"}) {
     EXPECT_TRUE(HasProblemText(code)) << code;
     EXPECT_NE(ProblemTitle(code, Locale::kZhHant), ProblemTitle(code, Locale::kEn)) << code;
     EXPECT_FALSE(ProblemDetail(code, Locale::kEn).empty()) << code;

@@ -50,8 +50,7 @@ TEST_F(Crypto, SecretBoxOpensOnlyItsOwnUnalteredText) {
   const auto key = SecretKey::FromBytes(std::string(32, 'k'));
   const auto other = SecretKey::FromBytes(std::string(32, 'o'));
   const std::string sealed = key.Seal("totp secret");
-  EXPECT_NE(sealed.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            0u);
+  EXPECT_NE(sealed.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 0u);
   EXPECT_EQ(key.Open(sealed), "totp secret");
   EXPECT_NE(key.Seal("totp secret"), sealed);  // fresh nonce each time
   EXPECT_FALSE(other.Open(sealed));

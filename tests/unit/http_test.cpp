@@ -16,8 +16,8 @@ using TestRouter = Router<int>;
 
 TEST(Router, MatchesTypedParameters) {
   std::vector<std::string> params;
-  EXPECT_TRUE(TestRouter::MatchPattern("/api/v1/staff/{id:int}/roles/{assignment_id:int}", "/api/v1/staff/12/roles/7",
-                                       params));
+  EXPECT_TRUE(
+      TestRouter::MatchPattern("/api/v1/staff/{id:int}/roles/{assignment_id:int}", "/api/v1/staff/12/roles/7", params));
   EXPECT_EQ(params, (std::vector<std::string>{"12", "7"}));
   params.clear();
   EXPECT_FALSE(TestRouter::MatchPattern("/api/v1/staff/{id:int}", "/api/v1/staff/abc", params));
