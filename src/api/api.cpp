@@ -60,6 +60,7 @@ http::Response Api::Dispatch(http::Request& request) {
     const bool no_path = match == http::Match::kNoPath;
     http::Response response = Problem(no_path ? "route_not_found" : "method_not_allowed", no_path ? 404 : 405,
                                       request.locale, request.request_id);
+    if (!no_path) response.headers.emplace_back("Allow", router_.AllowedMethods(request.path));
     response.route = "unmatched";
     return response;
   }
@@ -104,6 +105,8 @@ http::Response Api::Dispatch(http::Request& request) {
       return refuse("csrf_failed", 403);
     }
     if (principal.restricted && !route->allow_restricted) return refuse(*principal.restricted, 403);
+    // "authenticated" routes are a staff member's own session and account; a partner token has neither.
+    if (route->permission == auth::perm::kAuthenticated && !principal.staff_id) return refuse("permission_denied", 403);
     if (route->permission != auth::perm::kAuthenticated && !principal.Has(route->permission)) {
       services_.audit.AppendNow(
           actor, {"access.denied", std::nullopt, std::nullopt,

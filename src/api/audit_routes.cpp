@@ -37,12 +37,20 @@ Result<audit::Query> ReadQuery(const Call& call) {
       }
     }
   }
-  auto after = IntQuery(call, "after");
-  if (!after) return Fail(after.error());
-  query.before_id = *after;
-  auto limit = LimitQuery(call);
-  if (!limit) return Fail(limit.error());
-  query.limit = *limit;
+  // Every problem with the query is reported at once, like a request body's.
+  auto collect = [&](const Error& error) {
+    for (const auto& field : error.fields) errors.Add(field.field, field.code, field.params);
+  };
+  if (auto after = IntQuery(call, "after"); after) {
+    query.before_id = *after;
+  } else {
+    collect(after.error());
+  }
+  if (auto limit = LimitQuery(call); limit) {
+    query.limit = *limit;
+  } else {
+    collect(limit.error());
+  }
   if (auto valid = errors.Finish(); !valid) return Fail(valid.error());
   return query;
 }
@@ -165,17 +173,22 @@ void RegisterAuditRoutes(ApiRouter& router) {
   router.Add({Verb::get, "/api/v1/audit", std::string(auth::perm::kAuditRead), false, Search});
   router.Add({Verb::get, "/api/v1/audit/export", std::string(auth::perm::kAuditExport), false, Export});
   router.Add({Verb::post, "/api/v1/audit/verify", std::string(auth::perm::kAuditRead), false, StartVerify});
-  router.Add({Verb::get, "/api/v1/jobs", std::string(auth::perm::kJobsRead), false, [](Call& call) -> Result<Response> {
-                auto status = call.request.Query("status");
-                if (status && status->empty()) status.reset();
-                auto limit = LimitQuery(call);
-                if (!limit) return Fail(limit.error());
-                auto list = call.services.jobs.List(status, *limit);
-                if (!list) return Fail(list.error());
-                boost::json::array items;
-                for (const auto& job : *list) items.push_back(jobs::ToJson(job));
-                return Response::Json(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
-              }});
+  router.Add(
+      {Verb::get, "/api/v1/jobs", std::string(auth::perm::kJobsRead), false, [](Call& call) -> Result<Response> {
+         auto status = call.request.Query("status");
+         if (status && status->empty()) status.reset();
+         if (status && *status != "queued" && *status != "running" && *status != "succeeded" && *status != "failed") {
+           return Fail(
+               Error::Validation({{"status", "invalid_choice", {{"choices", "queued, running, succeeded, failed"}}}}));
+         }
+         auto limit = LimitQuery(call);
+         if (!limit) return Fail(limit.error());
+         auto list = call.services.jobs.List(status, *limit);
+         if (!list) return Fail(list.error());
+         boost::json::array items;
+         for (const auto& job : *list) items.push_back(jobs::ToJson(job));
+         return Response::Json(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+       }});
   router.Add({Verb::get, "/api/v1/jobs/{id:int}", std::string(auth::perm::kJobsRead), false,
               [](Call& call) -> Result<Response> {
                 auto job = call.services.jobs.Get(call.request.IntParam(0));

@@ -45,7 +45,7 @@ namespace {
 http::Response Build(std::string_view code, unsigned status, const Error* error, Locale locale,
                      const std::string& request_id) {
   boost::json::object body;
-  body["type"] = "https://openwelfare.org/problems/" + std::string(code);
+  body["type"] = "https://openwelfare.example/problems/" + std::string(code);
   body["status"] = status;
   body["code"] = code;
   body["title"] = ProblemTitle(code, locale);
@@ -65,6 +65,11 @@ http::Response Build(std::string_view code, unsigned status, const Error* error,
   http::Response response = http::Response::Json(body, status);
   response.content_type = "application/problem+json";
   response.headers.emplace_back("Content-Language", std::string(LocaleTag(locale)));
+  if (error != nullptr) {
+    if (const auto* retry = error->extra.if_contains("retry_after"); retry != nullptr && retry->is_int64()) {
+      response.headers.emplace_back("Retry-After", std::to_string(retry->as_int64()));
+    }
+  }
   return response;
 }
 

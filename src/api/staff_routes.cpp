@@ -101,11 +101,7 @@ void RegisterStaffRoutes(ApiRouter& router) {
                 return WithBody(call, [&](const boost::json::object& body) -> Result<Response> {
                   auto granted = call.services.staff.GrantRole(call.context, call.request.IntParam(0), body);
                   if (!granted) return Fail(granted.error());
-                  return Response::Json(boost::json::object{{"id", granted->id},
-                                                            {"role", granted->role},
-                                                            {"unit_id", granted->unit_id},
-                                                            {"granted_at", granted->granted_at}},
-                                        201);
+                  return Response::Json(auth::ToJson(*granted), 201);
                 });
               }});
   router.Add({Verb::delete_, "/api/v1/staff/{id:int}/roles/{assignment_id:int}", assign, false,

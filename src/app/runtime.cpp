@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/log.hpp"
+
 namespace welfare::app {
 
 Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {
@@ -33,6 +35,13 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
         }
         return result;
       });
+  jobs_->SetHousekeeping(
+      [this] {
+        if (const long long purged = sessions_->PurgeExpired(); purged > 0) {
+          Log(LogLevel::kInfo, "expired sessions purged", {{"count", purged}});
+        }
+      },
+      std::chrono::minutes(15));
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
   services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
                                                             *tokens_, *jobs_, metrics_, *static_files_, config.tls});

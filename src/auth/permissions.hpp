@@ -8,7 +8,7 @@ namespace welfare::auth::perm {
 
 /// Anyone, signed in or not.
 inline constexpr std::string_view kPublic = "public";
-/// Any signed-in user or API token.
+/// A signed-in staff member acting on their own session or account (not an API token).
 inline constexpr std::string_view kAuthenticated = "authenticated";
 
 inline constexpr std::string_view kUnitsRead = "units.read";

@@ -114,7 +114,9 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
 
   if (throttle_.Blocked(actor.client_ip)) {
     record_failure("address_throttled", std::nullopt);
-    return Fail(Error::Make(Canonical::kResourceExhausted, "too_many_attempts"));
+    Error error = Error::Make(Canonical::kResourceExhausted, "too_many_attempts");
+    error.extra["retry_after"] = static_cast<long long>(settings_.address_window.count());
+    return Fail(std::move(error));
   }
   const auto credentials = database_.Read<std::optional<Credentials>>(
       [&](soci::session& sql) -> Result<std::optional<Credentials>> { return LoadCredentials(sql, username); });
@@ -131,6 +133,9 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
     record_failure("account_throttled", account.id);
     Error error = Error::Make(Canonical::kResourceExhausted, "too_many_attempts");
     error.extra["locked_until"] = *account.throttled_until;
+    const auto until = ParseTime(*account.throttled_until).value_or(now);
+    error.extra["retry_after"] =
+        std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(until - now).count() + 1);
     return Fail(std::move(error));
   }
 
@@ -236,6 +241,20 @@ Result<SignedIn> SessionService::SignIn(const boost::json::object& body, const a
     return Fail(Error::Make(Canonical::kUnauthenticated, "totp_invalid"));
   }
   return SignedIn{token, std::move(**created), expires_at};
+}
+
+long long SessionService::PurgeExpired() {
+  const TimePoint now = Now();
+  const std::string now_text = FormatTime(now);
+  const std::string idle_before =
+      FormatTime(now - std::chrono::duration_cast<std::chrono::microseconds>(settings_.idle_timeout));
+  auto purged = database_.Write<long long>([&](soci::session& sql) -> Result<long long> {
+    soci::statement purge = (sql.prepare << "DELETE FROM sessions WHERE expires_at < :now OR last_seen_at < :idle",
+                             soci::use(now_text), soci::use(idle_before));
+    purge.execute(true);
+    return static_cast<long long>(purge.get_affected_rows());
+  });
+  return purged.value_or(0);
 }
 
 std::optional<Principal> SessionService::Authenticate(const std::string& token) {

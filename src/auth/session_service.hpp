@@ -80,6 +80,8 @@ class SessionService {
                                                                          const boost::json::object& body);
 
   [[nodiscard]] const SessionSettings& settings() const { return settings_; }
+  /// Deletes sessions past their absolute or idle end; returns how many.
+  long long PurgeExpired();
 
  private:
   [[nodiscard]] std::vector<std::string> IssueRecoveryCodes(soci::session& sql, long long staff_id);

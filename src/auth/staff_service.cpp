@@ -97,6 +97,15 @@ bool IsValidUsername(const std::string& username) {
   return std::regex_match(username, pattern);
 }
 
+boost::json::object ToJson(const RoleAssignment& assignment) {
+  return {
+      {"id", assignment.id},
+      {"role", assignment.role},
+      {"unit_id", assignment.unit_id},
+      {"granted_at", assignment.granted_at},
+      {"granted_by", assignment.granted_by ? boost::json::value(*assignment.granted_by) : boost::json::value(nullptr)}};
+}
+
 boost::json::object ToJson(const Staff& staff) {
   boost::json::object out;
   out["id"] = staff.id;
@@ -115,12 +124,7 @@ boost::json::object ToJson(const Staff& staff) {
   out["version"] = staff.version;
   boost::json::array roles;
   for (const auto& role : staff.roles) {
-    roles.push_back(boost::json::object{
-        {"id", role.id},
-        {"role", role.role},
-        {"unit_id", role.unit_id},
-        {"granted_at", role.granted_at},
-        {"granted_by", role.granted_by ? boost::json::value(*role.granted_by) : boost::json::value(nullptr)}});
+    roles.push_back(ToJson(role));
   }
   out["roles"] = std::move(roles);
   return out;

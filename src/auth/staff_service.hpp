@@ -74,6 +74,7 @@ struct NewStaff {
 
 [[nodiscard]] boost::json::object ToJson(const Staff& staff);
 [[nodiscard]] boost::json::object ToJson(const Role& role);
+[[nodiscard]] boost::json::object ToJson(const RoleAssignment& assignment);
 /// Reads an account with its roles; nullopt when absent.
 [[nodiscard]] std::optional<Staff> FindStaff(soci::session& sql, long long id);
 /// Finds an account id by username (case-insensitive).

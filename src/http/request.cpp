@@ -37,7 +37,7 @@ std::string Request::Cookie(std::string_view name) const {
 Response Response::Json(const boost::json::value& value, unsigned status) {
   Response response;
   response.status = status;
-  response.content_type = "application/json";
+  response.content_type = "application/json; charset=utf-8";
   response.body = boost::json::serialize(value);
   return response;
 }

@@ -48,6 +48,19 @@ class Router {
     return path_matched ? Match::kWrongMethod : Match::kNoPath;
   }
 
+  /// The methods the path answers, comma separated (the Allow header of a 405).
+  [[nodiscard]] std::string AllowedMethods(std::string_view path) const {
+    std::string out;
+    for (const auto& route : routes_) {
+      std::vector<std::string> ignored;
+      if (!MatchPattern(route.pattern, path, ignored)) continue;
+      const std::string_view name = boost::beast::http::to_string(route.method);
+      if (out.find(name) != std::string::npos) continue;
+      out += (out.empty() ? "" : ", ") + std::string(name);
+    }
+    return out;
+  }
+
   /// The OpenAPI form of a pattern: "{id:int}" becomes "{id}".
   [[nodiscard]] static std::string OpenApiPath(std::string_view pattern) {
     std::string out;

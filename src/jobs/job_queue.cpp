@@ -207,8 +207,24 @@ void JobQueue::WorkerLoop() {
       continue;
     }
     std::unique_lock lock(mutex_);
+    if (housekeeping_ && std::chrono::steady_clock::now() >= next_housekeeping_) {
+      next_housekeeping_ = std::chrono::steady_clock::now() + housekeeping_interval_;
+      lock.unlock();
+      try {
+        housekeeping_();
+      } catch (const std::exception& error) {
+        Log(LogLevel::kError, "housekeeping failed", {{"error", error.what()}});
+      }
+      continue;
+    }
     wake_.wait_for(lock, std::chrono::seconds(2), [&] { return stopping_.load(); });
   }
+}
+
+void JobQueue::SetHousekeeping(std::function<void()> work, std::chrono::seconds interval) {
+  std::lock_guard lock(mutex_);
+  housekeeping_ = std::move(work);
+  housekeeping_interval_ = interval;
 }
 
 void JobQueue::Drain() {

@@ -74,6 +74,8 @@ class JobQueue {
   void Start(size_t worker_count);
   /// Asks workers to stop after their current job and waits for them.
   void Stop();
+  /// Work run by an idle worker at most once per `interval` (purging expired sessions and the like).
+  void SetHousekeeping(std::function<void()> work, std::chrono::seconds interval);
   /// Wakes a worker (after Enqueue's transaction committed).
   void Notify();
 
@@ -96,6 +98,9 @@ class JobQueue {
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::function<void()> housekeeping_;
+  std::chrono::seconds housekeeping_interval_{3600};
+  std::chrono::steady_clock::time_point next_housekeeping_{};
 };
 
 }  // namespace welfare::jobs

@@ -216,6 +216,9 @@ TEST(System, UnknownRoutesAndMethodsAreProblems) {
   const Reply wrong = client.Send("PUT", "/api/v1/units", json::object{});
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.Code(), "method_not_allowed");
+  EXPECT_EQ(wrong.Header("allow"), "GET, POST");
+  const Reply json = client.Get("/healthz");
+  EXPECT_EQ(json.Header("content-type"), "application/json; charset=utf-8");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,6 +423,8 @@ TEST(Staff, FullAdministrationIsAudited) {
   const Reply granted =
       Admin().Post(base + "/roles", json::object{{"role", "caseworker"}, {"unit_id", UnitId("IFSC-EAST")}});
   ASSERT_EQ(granted.status, 201) << granted.body;
+  EXPECT_EQ(Text(granted.Json(), "role"), "caseworker");
+  EXPECT_FALSE(granted.Json().at("granted_by").is_null());
   const Reply unknown_role =
       Admin().Post(base + "/roles", json::object{{"role", "emperor"}, {"unit_id", UnitId("IFSC-EAST")}});
   EXPECT_EQ(unknown_role.status, 422);
@@ -555,6 +560,7 @@ TEST(Staff, RepeatedFailuresThrottleTheAccount) {
   EXPECT_EQ(throttled.status, 429);
   EXPECT_EQ(throttled.Code(), "too_many_attempts");
   EXPECT_FALSE(Text(throttled.Json(), "locked_until").empty()) << throttled.body;
+  EXPECT_GT(std::stoi(throttled.Header("retry-after")), 800) << throttled.body;  // about 15 minutes
   const auto entries = AuditEntries("action=session.sign_in_failed&actor=" + builder.username);
   EXPECT_EQ(entries.size(), 6u);
 }
@@ -619,6 +625,14 @@ TEST(ApiTokens, BearerTokensActWithinTheirScopes) {
   EXPECT_EQ(partner.Get("/api/v1/units").status, 200);
   EXPECT_EQ(partner.Get("/api/v1/staff").status, 403);
   EXPECT_EQ(partner.Post("/api/v1/units", json::object{}).status, 403);
+  // A token has no staff session or account of its own.
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/session"}, {"DELETE", "/api/v1/sessions"}, {"POST", "/api/v1/me/totp/setup"}}) {
+    const Reply refused =
+        partner.Send(method, target, method == "POST" ? std::optional<json::value>(json::object{}) : std::nullopt);
+    EXPECT_EQ(refused.status, 403) << method << " " << target << " " << refused.body;
+    EXPECT_EQ(refused.Code(), "permission_denied");
+  }
 
   const Reply beyond = Admin().Post(
       "/api/v1/api-tokens",
@@ -643,7 +657,9 @@ TEST(Audit, ExportNeedsItsOwnPermissionAndIsCsv) {
   EXPECT_NE(csv.Header("content-disposition").find("attachment"), std::string::npos);
   EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBFid,at,")) << csv.body.substr(0, 100);  // BOM: Excel reads UTF-8
   EXPECT_NE(csv.body.find("session.sign_in"), std::string::npos);
-  EXPECT_EQ(Auditor().Get("/api/v1/audit?from=yesterday").status, 422);
+  const Reply bad_query = Auditor().Get("/api/v1/audit?from=yesterday&limit=0");
+  EXPECT_EQ(bad_query.status, 422);
+  EXPECT_EQ(FieldCodes(bad_query), (std::set<std::string>{"from:invalid_format", "limit:out_of_range"}));
 }
 
 TEST(Audit, VerificationRunsAsABackgroundJob) {
@@ -660,6 +676,7 @@ TEST(Audit, VerificationRunsAsABackgroundJob) {
   EXPECT_TRUE(body.at("result").at("ok").as_bool()) << json::serialize(body);
   EXPECT_GT(Int(body.at("result"), "entries_checked"), 10);
   EXPECT_EQ(Admin().Get("/api/v1/jobs").status, 200);
+  EXPECT_EQ(FieldCodes(Admin().Get("/api/v1/jobs?status=zzz")), std::set<std::string>{"status:invalid_choice"});
   EXPECT_EQ(Worker().Get("/api/v1/jobs").status, 403);
 }
 
