@@ -9,10 +9,6 @@
 namespace welfare::api {
 namespace {
 
-bool IsApiPath(std::string_view path) {
-  return path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics";
-}
-
 bool IsStateChanging(http::Verb method) {
   return method != http::Verb::get && method != http::Verb::head && method != http::Verb::options;
 }
@@ -24,6 +20,11 @@ std::string_view BearerToken(const http::Request& request) {
 }
 
 }  // namespace
+
+bool IsApiPath(std::string_view path) {
+  path = path.substr(0, path.find('?'));
+  return path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
 
 void RegisterRoutes(ApiRouter& router) {
   RegisterSystemRoutes(router);

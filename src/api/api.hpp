@@ -48,6 +48,9 @@ using ApiRouter = http::Router<ApiHandler>;
 /// The name of the session cookie.
 inline constexpr std::string_view kSessionCookie = "ow_session";
 
+/// True for paths the API answers (the rest is the web console); a query string is ignored.
+[[nodiscard]] bool IsApiPath(std::string_view path);
+
 /// Registers every route of the foundation.
 void RegisterRoutes(ApiRouter& router);
 void RegisterSessionRoutes(ApiRouter& router);

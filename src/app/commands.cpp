@@ -50,6 +50,8 @@ int Serve(const Config& config) {
   options.port = config.port;
   options.worker_threads = config.threads;
   options.tls = config.tls;
+  // Static files are in memory and never block: answered on the I/O thread.
+  options.handle_inline = [](std::string_view target) { return !api::IsApiPath(target); };
   http::Server server(
       options, [&](http::Request& request) { return runtime.api().Handle(request); },
       [](std::string_view code, unsigned status, Locale locale) { return api::Problem(code, status, locale); },

@@ -1,6 +1,7 @@
 /// \file One HTTP exchange as handlers see it: the request, its parsed parts, and the response to send.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,8 @@ struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  /// A body shared with a cache (static files): sent instead of `body` when set, without a copy.
+  std::shared_ptr<const std::string> shared_body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;                 ///< the matched route pattern, for metrics and logs
   std::optional<long long> user_id;  ///< for the request log

@@ -83,14 +83,17 @@ class Server::Impl {
       ++server_.in_flight_;
       ++server_.metrics_.queued;
       received_ = std::chrono::steady_clock::now();
-      asio::post(server_.workers_, [self = shared_from_this()] { self->Handle(); });
+      if (server_.options_.handle_inline && server_.options_.handle_inline(request_.target())) {
+        return Handle(/*on_io_thread=*/true);
+      }
+      asio::post(server_.workers_, [self = shared_from_this()] { self->Handle(/*on_io_thread=*/false); });
     }
 
-    void Handle() {
+    void Handle(bool on_io_thread) {
       --server_.metrics_.queued;
       ++server_.metrics_.in_flight;
       Request request;
-      request.request_id = RandomToken(12);
+      request.request_id = server_.NextRequestId();
       request.client_ip = client_ip_;
       Response response;
       if (!ParseRequest(request_, request)) {
@@ -109,6 +112,7 @@ class Server::Impl {
       if (server_.observer_) server_.observer_(request, response, seconds);
       --server_.metrics_.in_flight;
       response.headers.emplace_back("X-Request-Id", request.request_id);
+      if (on_io_thread) return Write(std::move(response));
       asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
         self->Write(std::move(response));
       });
@@ -116,24 +120,42 @@ class Server::Impl {
 
     void Write(Response response) {
       const bool head = request_.method() == bhttp::verb::head;
+      if (response.shared_body) {
+        // Sent straight from the shared buffer; the capture keeps it alive until written.
+        auto shared = std::move(response.shared_body);
+        auto message = std::make_shared<bhttp::response<bhttp::buffer_body>>(
+            static_cast<bhttp::status>(response.status), request_.version());
+        message->body().data = head ? nullptr : const_cast<char*>(shared->data());
+        message->body().size = head ? 0 : shared->size();
+        message->body().more = false;
+        return Send(message, response, shared->size(), shared);
+      }
       auto message = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status),
                                                                            request_.version());
+      const size_t length = response.body.size();
+      if (!head) message->body() = std::move(response.body);
+      return Send(message, response, length, nullptr);
+    }
+
+    /// Adds the headers every response carries and writes the message.
+    template <class Body>
+    void Send(const std::shared_ptr<bhttp::response<Body>>& message, Response& response, size_t length,
+              std::shared_ptr<const std::string> keep_alive_body) {
       message->set(bhttp::field::server, "OpenWelfare");
       if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
       AddSecurityHeaders(response, server_.options_.tls);
       for (const auto& [name, value] : response.headers) message->insert(name, value);
       const bool keep = keep_alive_ && !server_.draining_;
       message->keep_alive(keep);
-      const size_t length = response.body.size();
-      if (!head) message->body() = std::move(response.body);
       message->content_length(length);
-      if (head) message->body().clear();
       stream_.expires_after(server_.options_.write_timeout);
-      bhttp::async_write(stream_, *message, [self = shared_from_this(), message, keep](beast::error_code ec, size_t) {
-        --self->server_.in_flight_;
-        if (ec || !keep) return self->Close();
-        self->Read(false);
-      });
+      bhttp::async_write(
+          stream_, *message,
+          [self = shared_from_this(), message, keep, body = std::move(keep_alive_body)](beast::error_code ec, size_t) {
+            --self->server_.in_flight_;
+            if (ec || !keep) return self->Close();
+            self->Read(false);
+          });
     }
 
     /// Answers a request that could not be read, then closes the connection.
@@ -222,6 +244,11 @@ class Server::Impl {
     asio::post(ioc_, [this] { BeginDrain(); });
   }
 
+  /// A request id unique in this process and across restarts: a random prefix and a counter.
+  std::string NextRequestId() {
+    return request_id_prefix_ + std::to_string(request_counter_.fetch_add(1, std::memory_order_relaxed));
+  }
+
   ServerOptions options_;
   Handler handler_;
   ErrorResponder errors_;
@@ -235,6 +262,8 @@ class Server::Impl {
   std::atomic<bool> draining_{false};
   std::atomic<long long> in_flight_{0};
   std::chrono::steady_clock::time_point drain_deadline_;
+  std::string request_id_prefix_ = RandomToken(6) + "-";
+  std::atomic<unsigned long long> request_counter_{1};
 };
 
 Server::Server(ServerOptions options, Handler handler, ErrorResponder errors, RequestObserver observer,

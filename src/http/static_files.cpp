@@ -70,13 +70,13 @@ StaticFiles::StaticFiles(const std::filesystem::path& root) {
     const std::string relative = "/" + std::filesystem::relative(path, root).generic_string();
     File file;
     file.content_type = ContentTypeFor(path);
-    file.body = ReadFile(path);
-    file.etag = "\"" + Sha256Hex(file.body).substr(0, 32) + "\"";
+    file.body = std::make_shared<const std::string>(ReadFile(path));
+    file.etag = "\"" + Sha256Hex(*file.body).substr(0, 32) + "\"";
     file.immutable = relative.starts_with("/assets/");
     const auto brotli = std::filesystem::path(path.string() + ".br");
     const auto gzip = std::filesystem::path(path.string() + ".gz");
-    if (std::filesystem::exists(brotli)) file.brotli = ReadFile(brotli);
-    if (std::filesystem::exists(gzip)) file.gzip = ReadFile(gzip);
+    if (std::filesystem::exists(brotli)) file.brotli = std::make_shared<const std::string>(ReadFile(brotli));
+    if (std::filesystem::exists(gzip)) file.gzip = std::make_shared<const std::string>(ReadFile(gzip));
     files_.emplace(relative, std::move(file));
   }
 }
@@ -94,13 +94,13 @@ Response StaticFiles::Make(const File& file, const Request& request) const {
   }
   const std::string_view accept = request.Header("Accept-Encoding");
   if (file.brotli && Accepts(accept, "br")) {
-    response.body = *file.brotli;
+    response.shared_body = file.brotli;
     response.headers.emplace_back("Content-Encoding", "br");
   } else if (file.gzip && Accepts(accept, "gzip")) {
-    response.body = *file.gzip;
+    response.shared_body = file.gzip;
     response.headers.emplace_back("Content-Encoding", "gzip");
   } else {
-    response.body = file.body;
+    response.shared_body = file.body;
   }
   return response;
 }

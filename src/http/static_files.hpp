@@ -22,9 +22,9 @@ class StaticFiles {
  private:
   struct File {
     std::string content_type;
-    std::string body;
-    std::optional<std::string> brotli;
-    std::optional<std::string> gzip;
+    std::shared_ptr<const std::string> body;
+    std::shared_ptr<const std::string> brotli;  ///< null when there is no .br sibling
+    std::shared_ptr<const std::string> gzip;    ///< null when there is no .gz sibling
     std::string etag;
     bool immutable = false;
   };
