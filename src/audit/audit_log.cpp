@@ -6,6 +6,7 @@
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "db/optional.hpp"
+#include "db/rows.hpp"
 
 namespace welfare::audit {
 namespace {
@@ -161,34 +162,26 @@ std::vector<Entry> AuditLog::Search(const Query& query) {
   const auto to = Nullable(query.to);
   const auto before = Nullable(query.before_id);
   const int limit = query.limit;
-  EntryRow row;
-  soci::statement select(*sql);
-  row.Bind(select);
-  select.exchange(soci::use(actor, "actor"));
-  select.exchange(soci::use(actor, "actor2"));
-  select.exchange(soci::use(action, "action"));
-  select.exchange(soci::use(action, "action2"));
-  select.exchange(soci::use(prefix, "prefix"));
-  select.exchange(soci::use(prefix_length, "plen"));
-  select.exchange(soci::use(prefix, "prefix2"));
-  select.exchange(soci::use(record_type, "rtype"));
-  select.exchange(soci::use(record_type, "rtype2"));
-  select.exchange(soci::use(record_id, "rid"));
-  select.exchange(soci::use(record_id, "rid2"));
-  select.exchange(soci::use(from, "from"));
-  select.exchange(soci::use(from, "from2"));
-  select.exchange(soci::use(to, "to"));
-  select.exchange(soci::use(to, "to2"));
-  select.exchange(soci::use(before, "before"));
-  select.exchange(soci::use(before, "before2"));
-  select.exchange(soci::use(limit, "limit"));
-  select.alloc();
-  select.prepare(statement);
-  select.define_and_bind();
-  select.execute(false);
-  std::vector<Entry> entries;
-  while (select.fetch()) entries.push_back(row.Get());
-  return entries;
+  return db::SelectRows<EntryRow>(*sql, statement, [&](soci::statement& select) {
+    select.exchange(soci::use(actor, "actor"));
+    select.exchange(soci::use(actor, "actor2"));
+    select.exchange(soci::use(action, "action"));
+    select.exchange(soci::use(action, "action2"));
+    select.exchange(soci::use(prefix, "prefix"));
+    select.exchange(soci::use(prefix_length, "plen"));
+    select.exchange(soci::use(prefix, "prefix2"));
+    select.exchange(soci::use(record_type, "rtype"));
+    select.exchange(soci::use(record_type, "rtype2"));
+    select.exchange(soci::use(record_id, "rid"));
+    select.exchange(soci::use(record_id, "rid2"));
+    select.exchange(soci::use(from, "from"));
+    select.exchange(soci::use(from, "from2"));
+    select.exchange(soci::use(to, "to"));
+    select.exchange(soci::use(to, "to2"));
+    select.exchange(soci::use(before, "before"));
+    select.exchange(soci::use(before, "before2"));
+    select.exchange(soci::use(limit, "limit"));
+  });
 }
 
 Verification AuditLog::Verify(const std::function<void(long long, long long)>& progress) {

@@ -12,6 +12,7 @@
 #include "core/messages.hpp"
 #include "core/time.hpp"
 #include "db/optional.hpp"
+#include "db/rows.hpp"
 
 namespace welfare::auth {
 namespace {
@@ -58,21 +59,50 @@ struct StaffRow {
   }
 };
 
-std::vector<RoleAssignment> LoadAssignments(soci::session& sql, long long staff_id) {
-  RoleAssignment row;
+/// One role_assignments row with the account it belongs to.
+struct AssignmentRow {
+  long long staff_id = 0;
+  RoleAssignment assignment;
   boost::optional<long long> granted_by;
-  soci::statement select =
-      (sql.prepare << "SELECT id, role_code, unit_id, granted_at, granted_by FROM role_assignments "
-                      "WHERE staff_id = :staff ORDER BY id",
-       soci::into(row.id), soci::into(row.role), soci::into(row.unit_id), soci::into(row.granted_at),
-       soci::into(granted_by), soci::use(staff_id));
-  select.execute(false);
-  std::vector<RoleAssignment> out;
-  while (select.fetch()) {
-    row.granted_by = FromNullable(granted_by);
-    out.push_back(row);
+
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(staff_id));
+    statement.exchange(soci::into(assignment.id));
+    statement.exchange(soci::into(assignment.role));
+    statement.exchange(soci::into(assignment.unit_id));
+    statement.exchange(soci::into(assignment.granted_at));
+    statement.exchange(soci::into(granted_by));
   }
+  [[nodiscard]] std::pair<long long, RoleAssignment> Get() const {
+    RoleAssignment out = assignment;
+    out.granted_by = FromNullable(granted_by);
+    return {staff_id, out};
+  }
+};
+
+/// The role assignments of several accounts in one query (a page of the staff list).
+std::map<long long, std::vector<RoleAssignment>> LoadAssignments(soci::session& sql,
+                                                                 const std::vector<long long>& ids) {
+  std::map<long long, std::vector<RoleAssignment>> out;
+  if (ids.empty()) return out;
+  std::string text = "SELECT staff_id, id, role_code, unit_id, granted_at, granted_by FROM role_assignments "
+                     "WHERE staff_id IN (";
+  std::vector<std::string> names;
+  for (size_t index = 0; index < ids.size(); ++index) {
+    names.push_back(fmt::format("i{}", index));
+    text += (index ? ",:" : ":") + names.back();
+  }
+  text += ") ORDER BY staff_id, id";
+  const auto rows = db::SelectRows<AssignmentRow>(sql, text, [&](soci::statement& select) {
+    for (size_t index = 0; index < ids.size(); ++index) select.exchange(soci::use(ids[index], names[index]));
+  });
+  for (const auto& [staff_id, assignment] : rows) out[staff_id].push_back(assignment);
   return out;
+}
+
+std::vector<RoleAssignment> LoadAssignments(soci::session& sql, long long staff_id) {
+  auto all = LoadAssignments(sql, std::vector<long long>{staff_id});
+  return std::move(all[staff_id]);
 }
 
 bool IsValidEmail(const std::string& email) {
@@ -208,29 +238,25 @@ Result<std::vector<Staff>> StaffService::List(const Context& context, const Staf
     const auto status = Nullable(query.status);
     const long long after = query.after_id.value_or(0);
     const int limit = query.limit;
-    StaffRow row;
-    soci::statement select(sql);
-    row.Bind(select);
-    select.exchange(soci::use(text, "text"));
-    select.exchange(soci::use(text, "text2"));
-    select.exchange(soci::use(text, "text3"));
-    select.exchange(soci::use(unit, "unit"));
-    select.exchange(soci::use(unit, "unit2"));
-    select.exchange(soci::use(status, "status"));
-    select.exchange(soci::use(status, "status2"));
-    select.exchange(soci::use(after, "after"));
     std::vector<std::string> names;
     names.reserve(scope.size());
     for (size_t index = 0; index < scope.size(); ++index) names.push_back(fmt::format("s{}", index));
-    for (size_t index = 0; index < scope.size(); ++index) select.exchange(soci::use(scope[index], names[index]));
-    select.exchange(soci::use(limit, "limit"));
-    select.alloc();
-    select.prepare(std::string(kStaffColumns) + where);
-    select.define_and_bind();
-    select.execute(false);
-    std::vector<Staff> staff;
-    while (select.fetch()) staff.push_back(row.Get());
-    for (auto& member : staff) member.roles = LoadAssignments(sql, member.id);
+    auto staff = db::SelectRows<StaffRow>(sql, std::string(kStaffColumns) + where, [&](soci::statement& select) {
+      select.exchange(soci::use(text, "text"));
+      select.exchange(soci::use(text, "text2"));
+      select.exchange(soci::use(text, "text3"));
+      select.exchange(soci::use(unit, "unit"));
+      select.exchange(soci::use(unit, "unit2"));
+      select.exchange(soci::use(status, "status"));
+      select.exchange(soci::use(status, "status2"));
+      select.exchange(soci::use(after, "after"));
+      for (size_t index = 0; index < scope.size(); ++index) select.exchange(soci::use(scope[index], names[index]));
+      select.exchange(soci::use(limit, "limit"));
+    });
+    std::vector<long long> ids;
+    for (const auto& member : staff) ids.push_back(member.id);
+    auto roles = LoadAssignments(sql, ids);
+    for (auto& member : staff) member.roles = std::move(roles[member.id]);
     return staff;
   });
 }

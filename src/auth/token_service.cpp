@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "db/optional.hpp"
+#include "db/rows.hpp"
 
 namespace welfare::auth {
 namespace {
@@ -59,19 +60,9 @@ struct TokenRow {
   }
 };
 
-template <class Binder>
-std::vector<ApiToken> SelectTokens(soci::session& sql, const std::string& where, Binder&& bind) {
-  TokenRow row;
-  soci::statement select(sql);
-  row.Bind(select);
-  bind(select);
-  select.alloc();
-  select.prepare(std::string(kTokenColumns) + where);
-  select.define_and_bind();
-  select.execute(false);
-  std::vector<ApiToken> tokens;
-  while (select.fetch()) tokens.push_back(row.Get());
-  return tokens;
+template <class Uses>
+std::vector<ApiToken> SelectTokens(soci::session& sql, const std::string& where, Uses&& bind_uses) {
+  return db::SelectRows<TokenRow>(sql, std::string(kTokenColumns) + where, std::forward<Uses>(bind_uses));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "db/optional.hpp"
+#include "db/rows.hpp"
 
 namespace welfare::auth {
 namespace {
@@ -43,19 +44,9 @@ struct UnitRow {
   }
 };
 
-template <class Use>
-std::vector<Unit> SelectUnits(soci::session& sql, const std::string& where, Use&& bind_uses) {
-  UnitRow row;
-  soci::statement select(sql);
-  row.Bind(select);
-  bind_uses(select);
-  select.alloc();
-  select.prepare(std::string(kUnitColumns) + where);
-  select.define_and_bind();
-  select.execute(false);
-  std::vector<Unit> units;
-  while (select.fetch()) units.push_back(row.Get());
-  return units;
+template <class Uses>
+std::vector<Unit> SelectUnits(soci::session& sql, const std::string& where, Uses&& bind_uses) {
+  return db::SelectRows<UnitRow>(sql, std::string(kUnitColumns) + where, std::forward<Uses>(bind_uses));
 }
 
 bool IsValidCode(const std::string& code) {

@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "db/optional.hpp"
+#include "db/rows.hpp"
 
 namespace welfare::jobs {
 namespace {
@@ -47,19 +48,9 @@ struct JobRow {
   }
 };
 
-template <class Binder>
-std::vector<Job> SelectJobs(soci::session& sql, const std::string& where, Binder&& bind) {
-  JobRow row;
-  soci::statement select(sql);
-  row.Bind(select);
-  bind(select);
-  select.alloc();
-  select.prepare(std::string(kJobColumns) + where);
-  select.define_and_bind();
-  select.execute(false);
-  std::vector<Job> jobs;
-  while (select.fetch()) jobs.push_back(row.Get());
-  return jobs;
+template <class Uses>
+std::vector<Job> SelectJobs(soci::session& sql, const std::string& where, Uses&& bind_uses) {
+  return db::SelectRows<JobRow>(sql, std::string(kJobColumns) + where, std::forward<Uses>(bind_uses));
 }
 
 boost::json::value ParseOrNull(const std::optional<std::string>& text) {
