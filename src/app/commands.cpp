@@ -50,6 +50,7 @@ int Serve(const Config& config) {
   options.port = config.port;
   options.worker_threads = config.threads;
   options.tls = config.tls;
+  options.behind_proxy = config.behind_proxy;
   // Static files are in memory and never block: answered on the I/O thread.
   options.handle_inline = [](std::string_view target) { return !api::IsApiPath(target); };
   http::Server server(

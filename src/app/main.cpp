@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_flag("--migrate", config.migrate, "apply pending migrations before serving");
   serve->add_flag("--tls", config.tls, "a TLS proxy is in front: mark cookies Secure, send HSTS");
+  serve
+      ->add_flag("--behind-proxy", config.behind_proxy,
+                 "a reverse proxy on this machine sets X-Forwarded-For: take client addresses from it")
+      ->envname("WELFARE_BEHIND_PROXY");
   serve->add_flag("--quiet", config.quiet, "log warnings and errors only (no request lines)");
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");

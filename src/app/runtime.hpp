@@ -21,6 +21,7 @@ struct Config {
   bool migrate = false;
   bool production = false;
   bool tls = false;
+  bool behind_proxy = false;
   bool quiet = false;
 };
 

@@ -50,6 +50,7 @@ class Server::Impl {
       beast::error_code ec;
       const auto endpoint = stream_.socket().remote_endpoint(ec);
       client_ip_ = ec ? "unknown" : endpoint.address().to_string();
+      peer_is_loopback_ = !ec && endpoint.address().is_loopback();
     }
     ~Connection() { --server_.metrics_.connections; }
 
@@ -94,7 +95,7 @@ class Server::Impl {
       ++server_.metrics_.in_flight;
       Request request;
       request.request_id = server_.NextRequestId();
-      request.client_ip = client_ip_;
+      request.client_ip = ClientAddress();
       Response response;
       if (!ParseRequest(request_, request)) {
         response = server_.errors_("bad_request", 400, request.locale);
@@ -173,6 +174,18 @@ class Server::Impl {
       Write(std::move(response));
     }
 
+    /// The peer address, or the proxy's X-Forwarded-For entry when the peer is a trusted local proxy.
+    [[nodiscard]] std::string ClientAddress() const {
+      if (!server_.options_.behind_proxy || !peer_is_loopback_) return client_ip_;
+      const auto forwarded = request_["X-Forwarded-For"];
+      if (forwarded.empty()) return client_ip_;
+      std::string_view last = forwarded.substr(forwarded.rfind(',') + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      boost::system::error_code ec;
+      const auto address = asio::ip::make_address(std::string(last), ec);
+      return ec ? client_ip_ : address.to_string();
+    }
+
     void Close() {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -186,6 +199,7 @@ class Server::Impl {
     BeastRequest request_;
     bool keep_alive_ = false;
     std::string client_ip_;
+    bool peer_is_loopback_ = false;
     std::chrono::steady_clock::time_point received_;
   };
 

@@ -24,6 +24,9 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds drain_timeout{30};  ///< how long shutdown waits for requests in flight
   bool tls = false;                        ///< true when a TLS proxy terminates in front (Secure cookies)
+  /// True when a reverse proxy on this machine sets X-Forwarded-For: the client address is then
+  /// its last entry for connections from loopback (so throttling and the audit see real clients).
+  bool behind_proxy = false;
   /// Requests for which this returns true are answered on the I/O thread, without the hop to a
   /// worker: only for work that never blocks (static files held in memory).
   std::function<bool(std::string_view target)> handle_inline;

@@ -4,6 +4,9 @@
 // except the last suites, which tamper with the trail and stop the server.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -703,6 +706,31 @@ TEST(CommandLine, ServeRefusesPendingMigrations) {
   const auto refused = environment.Welfare({"serve", "--database", empty, "--port", "0"});
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("welfare migrate"), std::string::npos) << refused.output;
+}
+
+TEST(CommandLine, BehindAProxyTheForwardedAddressIsTheClient) {
+  auto& environment = ServerEnvironment::Get();
+  const unsigned short port = FreePort();
+  const pid_t pid = environment.StartServer(port, {"--behind-proxy"}, (environment.dir() / "proxied.log").string());
+  Client client(port);
+  const std::string username = Unique("ghost");
+  client.Send("POST", "/api/v1/session", json::object{{"username", username}, {"password", "whatever-it-is"}},
+              {{"X-Forwarded-For", "198.51.100.1, 203.0.113.7"}});
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const auto entries = AuditEntries("action=session.sign_in_failed&actor=" + username);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(Text(entries[0], "client_ip"), "203.0.113.7");
+  // Without the option the header is ignored: anyone could write it.
+  Client direct(Port());
+  const std::string other = Unique("ghost");
+  direct.Send("POST", "/api/v1/session", json::object{{"username", other}, {"password", "whatever-it-is"}},
+              {{"X-Forwarded-For", "203.0.113.7"}});
+  const auto ignored = AuditEntries("action=session.sign_in_failed&actor=" + other);
+  ASSERT_EQ(ignored.size(), 1u);
+  EXPECT_EQ(Text(ignored[0], "client_ip"), "127.0.0.1");
 }
 
 TEST(CommandLine, HelpAndVersion) {

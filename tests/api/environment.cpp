@@ -129,30 +129,36 @@ void ServerEnvironment::SetUp() {
   std::filesystem::create_directories(web_root + "/assets");
   std::ofstream(web_root + "/assets/app-1234.js") << "console.log('app')";
   std::ofstream(web_root + "/assets/app-1234.js.gz") << "gzip-bytes";
-  pid_ = fork();
-  if (pid_ == 0) {
+  pid_ = StartServer(port_, {"--web-root", web_root}, log);
+}
+
+pid_t ServerEnvironment::StartServer(unsigned short port, const std::vector<std::string>& extra,
+                                     const std::string& log) const {
+  std::vector<std::string> args = {binary_,     "serve",    "--database", database_url_, "--secret-key-file",
+                                   key_file(),  "--listen", "127.0.0.1",  "--port",      std::to_string(port),
+                                   "--threads", "4"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test process
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    const std::string port = std::to_string(port_);
-    execl(binary_.c_str(), binary_.c_str(), "serve", "--database", database_url_.c_str(), "--secret-key-file",
-          key_file().c_str(), "--listen", "127.0.0.1", "--port", port.c_str(), "--web-root", web_root.c_str(),
-          "--threads", "4", static_cast<char*>(nullptr));
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(binary_.c_str(), argv.data());
     _exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     try {
-      Client client(port_);
-      if (client.Get("/readyz").status == 200) return;
+      Client client(port);
+      if (client.Get("/readyz").status == 200) return pid;
     } catch (const std::exception&) {  // not listening yet
     }
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      break;
-    }
+    if (waitpid(pid, &status, WNOHANG) == pid) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::ifstream in(log);

@@ -36,6 +36,9 @@ class ServerEnvironment {
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
   [[nodiscard]] std::string key_file() const { return (dir_ / "secret.key").string(); }
 
+  /// Starts another server on the same database (waits until it is ready); the caller stops it.
+  [[nodiscard]] pid_t StartServer(unsigned short port, const std::vector<std::string>& extra,
+                                  const std::string& log) const;
   /// Runs the welfare binary with arguments (database and key file added) and captures its output.
   [[nodiscard]] CommandResult Welfare(const std::vector<std::string>& args) const;
 
