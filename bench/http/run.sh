@@ -90,7 +90,6 @@ fi
 ASSET_FILE=$(find "$STATIC/assets" -maxdepth 1 -type f -name '*.js' -printf '%s %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
 ASSET_PATH="/assets/$(basename "$ASSET_FILE")"
 ASSET_BYTES=$(wc -c <"$ASSET_FILE")
-printf 'ok' >"$WORK/ok"
 
 # --- welfare ---------------------------------------------------------------------------------------
 WELFARE_PORT=$(free_port)
@@ -105,6 +104,20 @@ KEY="$WORK/secret.key"
 WELFARE_PID=$!
 WELFARE_URL="http://127.0.0.1:$WELFARE_PORT"
 wait_for "$WELFARE_URL/healthz" welfare "$WELFARE_PID"
+
+# --- a signed-in caseworker ------------------------------------------------------------------------
+SIGN_IN=$(curl -sS -D - -o "$WORK/session.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d '{"username":"worker","password":"OpenWelfare-worker-2026"}' "$WELFARE_URL/api/v1/session")
+[[ "$SIGN_IN" == *200 ]] || die "sign-in as worker failed: $(cat "$WORK/session.json")"
+SESSION=$(printf '%s\n' "$SIGN_IN" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: *\(ow_session=[^;]*\).*/\1/p' | head -n 1)
+[[ -n "$SESSION" ]] || die "sign-in answered without an ow_session cookie"
+for path in /api/v1/units /api/v1/session; do
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: $SESSION" "$WELFARE_URL$path")
+  [[ "$status" == 200 ]] || die "GET $path with the session answered $status"
+done
+# nginx serves the very bytes welfare answers, as static files: the ceiling for those responses.
+curl -fsS "$WELFARE_URL/healthz" >"$WORK/healthz.json"
+curl -fsS -H "Cookie: $SESSION" "$WELFARE_URL/api/v1/units" >"$WORK/units.json"
 
 # --- nginx -----------------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)
@@ -146,8 +159,12 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     root $STATIC;
     location = /healthz {
-      default_type text/plain;
-      alias $WORK/ok;
+      default_type application/json;
+      alias $WORK/healthz.json;
+    }
+    location = /api/v1/units {
+      default_type application/json;
+      alias $WORK/units.json;
     }
     location /assets/ {
       add_header Cache-Control "public, max-age=31536000, immutable";
@@ -166,17 +183,6 @@ wait_for "$NGINX_URL/healthz" nginx "$NGINX_PID"
 # Both servers must hand out the same asset.
 cmp -s <(curl -fsS "$WELFARE_URL$ASSET_PATH") <(curl -fsS "$NGINX_URL$ASSET_PATH") ||
   die "welfare and nginx serve different bytes for $ASSET_PATH"
-
-# --- a signed-in caseworker ------------------------------------------------------------------------
-SIGN_IN=$(curl -sS -D - -o "$WORK/session.json" -w '%{http_code}' -H 'Content-Type: application/json' \
-  -d '{"username":"worker","password":"OpenWelfare-worker-2026"}' "$WELFARE_URL/api/v1/session")
-[[ "$SIGN_IN" == *200 ]] || die "sign-in as worker failed: $(cat "$WORK/session.json")"
-SESSION=$(printf '%s\n' "$SIGN_IN" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: *\(ow_session=[^;]*\).*/\1/p' | head -n 1)
-[[ -n "$SESSION" ]] || die "sign-in answered without an ow_session cookie"
-for path in /api/v1/units /api/v1/session; do
-  status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: $SESSION" "$WELFARE_URL$path")
-  [[ "$status" == 200 ]] || die "GET $path with the session answered $status"
-done
 
 # --- load ------------------------------------------------------------------------------------------
 # run_wrk <label> <url> [cookie]: prints "rps p50_us p99_us requests errors non2xx"
@@ -209,10 +215,11 @@ measure() {  # key label url [cookie]
   RESULT[$1]=$(run_wrk "$2" "$3" "${4:-}")
 }
 measure a_welfare "welfare GET /healthz" "$WELFARE_URL/healthz"
-measure a_nginx "nginx GET /healthz (2-byte file)" "$NGINX_URL/healthz"
+measure a_nginx "nginx GET /healthz (same bytes)" "$NGINX_URL/healthz"
 measure b_welfare "welfare GET asset" "$WELFARE_URL$ASSET_PATH"
 measure b_nginx "nginx GET asset" "$NGINX_URL$ASSET_PATH"
 measure c_units "welfare GET /api/v1/units" "$WELFARE_URL/api/v1/units" "$SESSION"
+measure c_nginx "nginx GET /api/v1/units (same bytes)" "$NGINX_URL/api/v1/units"
 measure c_session "welfare GET /api/v1/session" "$WELFARE_URL/api/v1/session" "$SESSION"
 echo >&2
 
@@ -226,16 +233,17 @@ row() {  # key label ratio-text
   non2xx=$(field "$1" 6)
   [[ "$errors" != 0 ]] && note+=" socket errors: $errors"
   [[ "$non2xx" != 0 ]] && note+=" non-2xx: $non2xx"
-  printf '%-38s %12s %10s %10s %9s%s\n' "$2" "$(field "$1" 1)" "$(ms "$(field "$1" 2)")" "$(ms "$(field "$1" 3)")" "$3" "$note"
+  printf '%-44s %12s %10s %10s %9s%s\n' "$2" "$(field "$1" 1)" "$(ms "$(field "$1" 2)")" "$(ms "$(field "$1" 3)")" "$3" "$note"
 }
 
-printf '%-38s %12s %10s %10s %9s\n' "scenario" "requests/s" "p50 ms" "p99 ms" "welfare/nginx"
-printf '%-38s %12s %10s %10s %9s\n' "--------" "----------" "------" "------" "-------------"
+printf '%-44s %12s %10s %10s %9s\n' "scenario" "requests/s" "p50 ms" "p99 ms" "welfare/nginx"
+printf '%-44s %12s %10s %10s %9s\n' "--------" "----------" "------" "------" "-------------"
 row a_welfare "(a) welfare GET /healthz" "$(ratio a_welfare a_nginx)"
-row a_nginx "(a) nginx   GET /healthz (2 bytes)" ""
+row a_nginx "(a) nginx   GET /healthz (same bytes)" ""
 row b_welfare "(b) welfare GET $(basename "$ASSET_PATH")" "$(ratio b_welfare b_nginx)"
 row b_nginx "(b) nginx   GET $(basename "$ASSET_PATH")" ""
-row c_units "(c) welfare GET /api/v1/units" ""
+row c_units "(c) welfare GET /api/v1/units (signed in)" "$(ratio c_units c_nginx)"
+row c_nginx "(c) nginx   GET /api/v1/units (same bytes)" ""
 row c_session "(c) welfare GET /api/v1/session" ""
 echo
 
@@ -258,3 +266,4 @@ verdict() {  # key-welfare key-nginx label
 }
 verdict a_welfare a_nginx "tiny responses (a)"
 verdict b_welfare b_nginx "static asset (b)"
+verdict c_units c_nginx "authenticated JSON (c)"

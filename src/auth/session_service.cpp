@@ -257,9 +257,55 @@ long long SessionService::PurgeExpired() {
   return purged.value_or(0);
 }
 
+std::optional<Principal> SessionService::FromCache(const std::string& token_hash) {
+  const unsigned long long generation = cache_generation_.load(std::memory_order_acquire);
+  const auto steady_now = std::chrono::steady_clock::now();
+  std::optional<long long> touch;
+  Principal principal;
+  const TimePoint now = Now();
+  {
+    std::unique_lock lock(cache_mutex_);
+    const auto found = cache_.find(token_hash);
+    if (found == cache_.end()) return std::nullopt;
+    CachedSession& entry = found->second;
+    const auto idle = std::chrono::duration_cast<std::chrono::microseconds>(settings_.idle_timeout);
+    if (entry.generation != generation || steady_now - entry.fetched > settings_.cache_lifetime ||
+        entry.last_seen + idle <= now || ParseTime(entry.principal.expires_at).value_or(now) <= now) {
+      cache_.erase(found);
+      return std::nullopt;
+    }
+    if (entry.last_seen + std::chrono::minutes(1) < now) {
+      entry.last_seen = now;
+      touch = entry.principal.session_id;
+    }
+    principal = entry.principal;
+  }
+  if (touch) Touch(*touch, now);
+  return principal;
+}
+
+void SessionService::Remember(const std::string& token_hash, const Principal& principal, TimePoint last_seen,
+                              unsigned long long generation) {
+  std::unique_lock lock(cache_mutex_);
+  if (cache_.size() >= 10000) cache_.clear();  // bounded; a miss only costs a database read
+  cache_[token_hash] = CachedSession{principal, last_seen, std::chrono::steady_clock::now(), generation};
+}
+
+void SessionService::Touch(long long session_id, TimePoint now) {
+  const std::string now_text = FormatTime(now);
+  auto touched = database_.Write<bool>([&](soci::session& sql) -> Result<bool> {
+    sql << "UPDATE sessions SET last_seen_at = :now WHERE id = :id", soci::use(now_text), soci::use(session_id);
+    return true;
+  });
+  (void)touched;
+}
+
 std::optional<Principal> SessionService::Authenticate(const std::string& token) {
   if (token.empty() || token.size() > 100) return std::nullopt;
   const std::string token_hash = key_.KeyedHash(token);
+  if (auto cached = FromCache(token_hash)) return cached;
+  // Read the generation before the database: a change committed meanwhile makes this entry stale.
+  const unsigned long long generation = cache_generation_.load(std::memory_order_acquire);
   struct Found {
     Principal principal;
     std::string last_seen_at;
@@ -292,17 +338,13 @@ std::optional<Principal> SessionService::Authenticate(const std::string& token) 
     return std::optional<Found>(std::move(row));
   });
   if (!found || !*found) return std::nullopt;
-  // Refresh the idle timer at most once a minute, so reads do not turn into writes.
   const TimePoint now = Now();
-  if (ParseTime((*found)->last_seen_at).value_or(now) + std::chrono::minutes(1) < now) {
-    const std::string now_text = FormatTime(now);
-    const long long session_id = *(*found)->principal.session_id;
-    auto touched = database_.Write<bool>([&](soci::session& sql) -> Result<bool> {
-      sql << "UPDATE sessions SET last_seen_at = :now WHERE id = :id", soci::use(now_text), soci::use(session_id);
-      return true;
-    });
-    (void)touched;
+  TimePoint last_seen = ParseTime((*found)->last_seen_at).value_or(now);
+  if (last_seen + std::chrono::minutes(1) < now) {
+    Touch(*(*found)->principal.session_id, now);
+    last_seen = now;
   }
+  Remember(token_hash, (*found)->principal, last_seen, generation);
   return std::move((*found)->principal);
 }
 

@@ -1,9 +1,11 @@
 /// \file Signing in and out, server-side sessions, the second factor and a user's own account settings.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "auth/context.hpp"
 #include "auth/principal.hpp"
 #include "core/crypto.hpp"
+#include "core/time.hpp"
 #include "db/database.hpp"
 
 namespace welfare::auth {
@@ -26,6 +29,10 @@ struct SessionSettings {
   std::chrono::seconds lockout{15 * 60};  ///< first lock-out; doubles with each further one
   int failures_per_address = 30;          ///< per client address within the window
   std::chrono::seconds address_window{15 * 60};
+  /// How long a looked-up session is reused without reading the database again. Any change made
+  /// through this process clears the cache at once; this bounds how late a change made by another
+  /// server process on the same database (sign-out, lock) is seen.
+  std::chrono::milliseconds cache_lifetime{5000};
 };
 
 /// The result of a successful sign-in.
@@ -60,6 +67,8 @@ class SessionService {
                                         const std::string& user_agent);
   /// The principal of a live session token, or nullopt (unknown, expired, revoked, account locked).
   [[nodiscard]] std::optional<Principal> Authenticate(const std::string& token);
+  /// Forgets every cached session lookup; called after each state-changing request.
+  void InvalidateCache() { cache_generation_.fetch_add(1, std::memory_order_acq_rel); }
   /// Ends one session.
   [[nodiscard]] Status SignOut(const Context& context);
   /// Ends every session of the caller.
@@ -88,9 +97,25 @@ class SessionService {
   /// Recomputes the restriction of the caller's sessions after a password change or enrolment.
   void RefreshRestriction(soci::session& sql, long long staff_id);
 
+  /// A session found in the database, reused for a short while.
+  struct CachedSession {
+    Principal principal;
+    TimePoint last_seen;
+    std::chrono::steady_clock::time_point fetched;
+    unsigned long long generation = 0;
+  };
+  [[nodiscard]] std::optional<Principal> FromCache(const std::string& token_hash);
+  void Remember(const std::string& token_hash, const Principal& principal, TimePoint last_seen,
+                unsigned long long generation);
+  /// Moves the idle timer forward (at most once a minute, so reads do not turn into writes).
+  void Touch(long long session_id, TimePoint now);
+
   db::Database& database_;
   audit::AuditLog& audit_;
   const SecretKey& key_;
+  std::shared_mutex cache_mutex_;
+  std::unordered_map<std::string, CachedSession> cache_;
+  std::atomic<unsigned long long> cache_generation_{0};
   SessionSettings settings_;
   AddressThrottle throttle_;
 };

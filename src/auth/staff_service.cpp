@@ -276,8 +276,11 @@ Result<Staff> StaffService::Manageable(soci::session& sql, const Context& contex
 }
 
 Result<Staff> StaffService::Get(const Context& context, long long id) {
-  return database_.Read<Staff>(
+  auto staff = database_.Read<Staff>(
       [&](soci::session& sql) -> Result<Staff> { return Manageable(sql, context, id, perm::kStaffRead); });
+  // An account holds personal data (name, e-mail): who looked at it is recorded.
+  if (staff) audit_.AppendNow(context.actor, {"staff.view", "staff", std::to_string(id), std::nullopt});
+  return staff;
 }
 
 Result<long long> StaffService::CreateTrusted(soci::session& sql, const audit::Actor& actor, const NewStaff& staff) {

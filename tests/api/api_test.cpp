@@ -487,8 +487,8 @@ TEST(Staff, FullAdministrationIsAudited) {
   EXPECT_TRUE(Admin().Get(base).Json().at("roles").as_array().empty());
 
   const auto actions = Actions(AuditEntries("record_type=staff&record_id=" + id + "&limit=100"));
-  for (const char* action : {"staff.create", "staff.role_grant", "staff.password_reset", "staff.lock", "staff.unlock",
-                             "staff.role_revoke", "me.password_change", "session.sign_in"}) {
+  for (const char* action : {"staff.create", "staff.view", "staff.role_grant", "staff.password_reset", "staff.lock",
+                             "staff.unlock", "staff.role_revoke", "me.password_change", "session.sign_in"}) {
     EXPECT_TRUE(Contains(actions, action)) << action;
   }
   for (const auto& entry : AuditEntries("record_type=staff&record_id=" + id + "&actor=admin")) {
