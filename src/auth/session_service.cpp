@@ -492,14 +492,26 @@ std::vector<std::string> SessionService::IssueRecoveryCodes(soci::session& sql, 
 
 Result<std::vector<std::string>> SessionService::ConfirmTotp(const Context& context, const boost::json::object& body) {
   JsonReader reader(body);
-  reader.RejectUnknown({"code"});
+  reader.RejectUnknown({"code", "current_code"});
   const std::string code = reader.RequiredString("code", 1, 20);
+  const std::string current_code = reader.OptionalString("current_code", 0, 20).value_or("");
   if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
   const long long staff_id = context.principal.staff_id.value_or(-1);
   return database_.Write<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
-    boost::optional<std::string> pending;
-    sql << "SELECT totp_pending FROM staff WHERE id = :id", soci::into(pending), soci::use(staff_id);
+    boost::optional<std::string> pending, existing;
+    long long last_step = 0;
+    sql << "SELECT totp_pending, totp_secret, totp_last_step FROM staff WHERE id = :id", soci::into(pending),
+        soci::into(existing), soci::into(last_step), soci::use(staff_id);
     if (!pending) return Fail(Error::Validation({{"code", "totp_not_started", {}}}));
+    // Replacing a second factor needs the current one: a session alone must not be enough.
+    if (existing) {
+      if (current_code.empty()) return Fail(Error::Validation({{"current_code", "required", {}}}));
+      const auto current_secret = key_.Open(*existing);
+      if (!current_secret) return Fail(Error::Internal("TOTP secret cannot be decrypted"));
+      if (!VerifyTotp(*current_secret, current_code, Now(), last_step)) {
+        return Fail(Error::Validation({{"current_code", "totp_invalid", {}}}));
+      }
+    }
     const auto secret = key_.Open(*pending);
     if (!secret) return Fail(Error::Internal("pending TOTP secret cannot be decrypted"));
     const auto step = VerifyTotp(*secret, code, Now(), 0);

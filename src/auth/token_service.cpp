@@ -130,7 +130,8 @@ Result<std::pair<ApiToken, std::string>> TokenService::Create(const Context& con
             return Fail(Error::Validation({{"scopes", "outside_scope", {}}}));
           }
         }
-        const std::string prefix = RandomToken(6);
+        // Hex, so the prefix never holds the "_" that separates it from the secret.
+        const std::string prefix = HexEncode(RandomBytes(6));
         const std::string secret = "ow_" + prefix + "_" + RandomToken(32);
         const std::string hash = key_.KeyedHash(secret);
         const std::string now = FormatTime(Now());

@@ -589,6 +589,14 @@ TEST(Staff, RolesThatNeedASecondFactorRestrictUntilEnrolled) {
   EXPECT_TRUE(client.Get("/api/v1/session").Json().at("restricted").is_null());
   EXPECT_EQ(client.Get("/api/v1/audit").status, 200);
 
+  // Replacing the authenticator needs a code from the current one.
+  ASSERT_EQ(client.Post("/api/v1/me/totp/setup", json::object{}).status, 200);
+  const Reply without_current = client.Post("/api/v1/me/totp/confirm", json::object{{"code", "123456"}});
+  EXPECT_EQ(FieldCodes(without_current), std::set<std::string>{"current_code:required"}) << without_current.body;
+  const Reply wrong_current =
+      client.Post("/api/v1/me/totp/confirm", json::object{{"code", "123456"}, {"current_code", "000000"}});
+  EXPECT_TRUE(FieldCodes(wrong_current).contains("current_code:totp_invalid")) << wrong_current.body;
+
   // A recovery code stands in for the authenticator once.
   Client other(Port());
   EXPECT_EQ(SignIn(other, builder.username, password).Code(), "totp_required");
@@ -641,6 +649,18 @@ TEST(ApiTokens, BearerTokensActWithinTheirScopes) {
       "/api/v1/api-tokens",
       json::object{{"name", Unique("greedy")}, {"unit_id", UnitId("SWD")}, {"scopes", json::array{"audit.export"}}});
   EXPECT_EQ(beyond.status, 422) << beyond.body;
+
+  // Every token works, whatever random characters it was given.
+  for (int token_idx = 0; token_idx < 20; ++token_idx) {
+    const Reply another = Admin().Post(
+        "/api/v1/api-tokens",
+        json::object{{"name", Unique("bulk")}, {"unit_id", UnitId("SWD")}, {"scopes", json::array{"units.read"}}});
+    ASSERT_EQ(another.status, 201) << another.body;
+    Client bulk(Port());
+    bulk.set_bearer(Text(another.Json(), "token"));
+    EXPECT_EQ(bulk.Get("/api/v1/units").status, 200) << Text(another.Json(), "token");
+    EXPECT_EQ(Admin().Delete("/api/v1/api-tokens/" + std::to_string(Int(another.Json(), "id"))).status, 204);
+  }
 
   const Reply listed = Admin().Get("/api/v1/api-tokens");
   EXPECT_EQ(listed.body.find(token), std::string::npos);  // never shown again

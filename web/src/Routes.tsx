@@ -1,0 +1,58 @@
+import { Center, Loader } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes as RouterRoutes } from 'react-router';
+import { AppLayout, NAV_ITEMS } from './components/AppLayout';
+import { NoPermission, NotFound } from './components/States';
+import { AccountPage } from './pages/AccountPage';
+import { AuditPage } from './pages/AuditPage';
+import { JobsPage } from './pages/JobsPage';
+import { RestrictedPage } from './pages/RestrictedPage';
+import { RolesPage } from './pages/RolesPage';
+import { SignInPage } from './pages/SignInPage';
+import { StaffDetailPage } from './pages/StaffDetailPage';
+import { StaffListPage } from './pages/StaffListPage';
+import { TokensPage } from './pages/TokensPage';
+import { UnitsPage } from './pages/UnitsPage';
+import { useSession } from './session/SessionContext';
+
+function Require({ permission, children }: { permission: string; children: ReactNode }) {
+  const { can } = useSession();
+  return can(permission) ? <>{children}</> : <NoPermission />;
+}
+
+function Home() {
+  const { can } = useSession();
+  const first = NAV_ITEMS.find((item) => item.permission === null || can(item.permission));
+  return <Navigate to={first?.to ?? '/account'} replace />;
+}
+
+export function Routes() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  if (state.status === 'loading') {
+    return (
+      <Center mih="100vh" role="status">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (state.status === 'anonymous') return <SignInPage reason={state.reason} />;
+  if (state.session.restricted) return <RestrictedPage />;
+  return (
+    <AppLayout>
+      <RouterRoutes>
+        <Route path="/" element={<Home />} />
+        <Route path="/units" element={<Require permission="units.read"><UnitsPage /></Require>} />
+        <Route path="/staff" element={<Require permission="staff.read"><StaffListPage /></Require>} />
+        <Route path="/staff/:id" element={<Require permission="staff.read"><StaffDetailPage /></Require>} />
+        <Route path="/roles" element={<Require permission="staff.read"><RolesPage /></Require>} />
+        <Route path="/audit" element={<Require permission="audit.read"><AuditPage /></Require>} />
+        <Route path="/jobs" element={<Require permission="jobs.read"><JobsPage /></Require>} />
+        <Route path="/tokens" element={<Require permission="tokens.manage"><TokensPage /></Require>} />
+        <Route path="/account" element={<AccountPage />} />
+        <Route path="*" element={<NotFound />} />
+      </RouterRoutes>
+    </AppLayout>
+  );
+}

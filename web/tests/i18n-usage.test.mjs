@@ -1,0 +1,79 @@
+// Every literal translation key used in the source exists in the locale files, and every
+// key of a known dynamic family (unit kinds, audit actions, …) is present.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../src/', import.meta.url));
+const en = JSON.parse(readFileSync(join(root, 'i18n/en.json'), 'utf8'));
+
+function has(object, path) {
+  let node = object;
+  for (const part of path.split('.')) {
+    if (!node || typeof node !== 'object' || !(part in node)) return false;
+    node = node[part];
+  }
+  return typeof node === 'string';
+}
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return /\.(ts|tsx)$/.test(entry.name) ? [path] : [];
+  });
+}
+
+test('literal keys used in the source exist', () => {
+  const missing = [];
+  for (const file of sources(root)) {
+    const text = readFileSync(file, 'utf8');
+    const patterns = [/\bt\(\s*'([a-zA-Z0-9_.]+)'/g, /\blabel: '([a-z]+\.[a-zA-Z0-9_]+)'/g, /i18n\.t\(\s*'([a-zA-Z0-9_.]+)'/g];
+    for (const pattern of patterns) {
+      for (const match of text.matchAll(pattern)) {
+        if (!has(en, match[1])) missing.push(`${file.slice(root.length)}: ${match[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('dynamic key families are complete', () => {
+  const families = {
+    unitKind: ['department', 'region', 'district', 'county', 'township_office', 'ngo', 'service_unit'],
+    'staff.status': ['active', 'locked'],
+    'jobs.status': ['queued', 'running', 'succeeded', 'failed'],
+    'tokens.states': ['active', 'revoked', 'expired'],
+    recordType: ['staff', 'unit', 'api_token', 'job'],
+    permission: ['units_read', 'units_manage', 'staff_read', 'staff_manage', 'roles_assign', 'audit_read', 'audit_export', 'jobs_read', 'tokens_manage'],
+  };
+  const missing = [];
+  for (const [family, members] of Object.entries(families)) {
+    for (const member of members) if (!has(en, `${family}.${member}`)) missing.push(`${family}.${member}`);
+  }
+  const audit = readFileSync(join(root, 'lib/audit.ts'), 'utf8');
+  const actions = audit.slice(audit.indexOf('KNOWN_ACTIONS'), audit.indexOf('] as const'));
+  for (const match of actions.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) {
+    const key = `auditAction.${match[1].replace(/\./g, '_')}`;
+    if (!has(en, key)) missing.push(key);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('no visible text is hard-coded in JSX (outside the language names)', () => {
+  const offenders = [];
+  for (const file of sources(root).filter((name) => name.endsWith('.tsx'))) {
+    const text = readFileSync(file, 'utf8');
+    // Text between a closing > and an opening < that contains letters or CJK characters.
+    for (const match of text.matchAll(/(?<!=)>\s*([^<>{}\n]*[A-Za-z\u4e00-\u9fff][^<>{}\n]*)\s*</g)) {
+      const snippet = match[1].trim();
+      if (!snippet || /^[)=;,&|?:.\s\w]*=>/.test(snippet)) continue;
+      if (/^(\w+\s*)?(=>|&&|\|\||\?)/.test(snippet)) continue;
+      if (/[=();]/.test(snippet)) continue;
+      offenders.push(`${file.slice(root.length)}: ${snippet}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
