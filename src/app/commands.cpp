@@ -51,8 +51,9 @@ int Serve(const Config& config) {
   options.worker_threads = config.threads;
   options.tls = config.tls;
   options.behind_proxy = config.behind_proxy;
-  // Static files are in memory and never block: answered on the I/O thread.
-  options.handle_inline = [](std::string_view target) { return !api::IsApiPath(target); };
+  // Static files (in memory) and the liveness check never block: answered on the I/O thread, so
+  // they stay quick even when every worker is busy.
+  options.handle_inline = [](std::string_view target) { return !api::IsApiPath(target) || target == "/healthz"; };
   http::Server server(
       options, [&](http::Request& request) { return runtime.api().Handle(request); },
       [](std::string_view code, unsigned status, Locale locale) { return api::Problem(code, status, locale); },

@@ -109,9 +109,24 @@ std::optional<Unit> FindUnitByCode(soci::session& sql, const std::string& code) 
 }
 
 Result<std::vector<Unit>> UnitService::List(const Context& /*context*/) {
-  return database_.Read<std::vector<Unit>>([&](soci::session& sql) -> Result<std::vector<Unit>> {
+  constexpr auto kCacheLifetime = std::chrono::seconds(5);
+  const unsigned long long generation = generation_.load(std::memory_order_acquire);
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (cached_ && cached_generation_ == generation && std::chrono::steady_clock::now() - cached_at_ < kCacheLifetime) {
+      return *cached_;
+    }
+  }
+  auto units = database_.Read<std::vector<Unit>>([&](soci::session& sql) -> Result<std::vector<Unit>> {
     return SelectUnits(sql, " ORDER BY parent_id IS NOT NULL, parent_id, code", [](soci::statement&) {});
   });
+  if (units) {
+    std::lock_guard lock(cache_mutex_);
+    cached_ = *units;
+    cached_generation_ = generation;
+    cached_at_ = std::chrono::steady_clock::now();
+  }
+  return units;
 }
 
 Result<Unit> UnitService::Get(const Context& /*context*/, long long id) {

@@ -1,6 +1,9 @@
 /// \file Organisation units: the tree of departments, regions, districts, counties, offices, NGOs and service units.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,10 +48,19 @@ class UnitService {
   [[nodiscard]] Result<Unit> Update(const Context& context, long long id, const boost::json::object& body);
   /// Creates a unit without access checks (demo data, first administrator); audited all the same.
   [[nodiscard]] Result<Unit> CreateTrusted(soci::session& sql, const audit::Actor& actor, const Unit& unit);
+  /// Forgets the cached tree; called after each state-changing request. A change made by another
+  /// process on the same database is seen within the cache's lifetime (5 seconds).
+  void InvalidateCache() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
   db::Database& database_;
   audit::AuditLog& audit_;
+  /// The whole tree is read on every page of the console and changes rarely: kept for a moment.
+  std::mutex cache_mutex_;
+  std::optional<std::vector<Unit>> cached_;
+  unsigned long long cached_generation_ = 0;
+  std::chrono::steady_clock::time_point cached_at_;
+  std::atomic<unsigned long long> generation_{0};
 };
 
 /// Reads one unit (no access check); nullopt when absent.
