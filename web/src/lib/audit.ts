@@ -7,6 +7,7 @@ export const KNOWN_ACTIONS = [
   'unit.create',
   'unit.update',
   'staff.create',
+  'staff.view',
   'staff.update',
   'staff.password_reset',
   'staff.lock',
