@@ -48,7 +48,7 @@ int Serve(const Config& config) {
   http::ServerOptions options;
   options.address = config.listen;
   options.port = config.port;
-  options.worker_threads = config.threads;
+  options.worker_threads = WorkerThreads(config);
   options.tls = config.tls;
   options.behind_proxy = config.behind_proxy;
   // Static files (in memory) and the liveness check never block: answered on the I/O thread, so
@@ -75,6 +75,7 @@ int Serve(const Config& config) {
        {"port", server.port()},
        {"database", runtime.database().location().display},
        {"web_root", config.web_root},
+       {"worker_threads", WorkerThreads(config)},
        {"version", WELFARE_VERSION}});
   FlushLogs();
   server.Run();

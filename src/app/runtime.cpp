@@ -2,17 +2,31 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "core/log.hpp"
 
 namespace welfare::app {
 
+size_t WorkerThreads(const Config& config) {
+  if (config.threads > 0) return config.threads;
+  const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+  const bool postgresql = config.database_url.starts_with("postgres");
+  return postgresql ? std::max<size_t>(8, 4 * cores) : std::max<size_t>(2, cores);
+}
+
+size_t DatabasePoolSize(const Config& config) {
+  return config.db_pool > 0 ? config.db_pool : WorkerThreads(config) + 2;
+}
+
 Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {
   auto location = db::ParseDatabaseUrl(config.database_url);
   if (!location) throw std::runtime_error(location.error().internal);
   try {
-    database_ = std::make_unique<db::Database>(*location, config.db_pool);
+    database_ = std::make_unique<db::Database>(*location, DatabasePoolSize(config));
   } catch (const std::exception& error) {
     throw std::runtime_error(fmt::format("cannot open the database {}: {}", location->display, error.what()));
   }

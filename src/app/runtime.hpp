@@ -16,14 +16,20 @@ struct Config {
   unsigned short port = 8080;
   std::string web_root = "web/dist";
   std::string secret_key_file = "var/secret.key";
-  size_t threads = 8;
-  size_t db_pool = 8;
+  size_t threads = 0;  ///< handler threads; 0 = chosen for the database (see WorkerThreads)
+  size_t db_pool = 0;  ///< database connections; 0 = the handler threads plus two (jobs, housekeeping)
   bool migrate = false;
   bool production = false;
   bool tls = false;
   bool behind_proxy = false;
   bool quiet = false;
 };
+
+/// Handler threads when not set: SQLite work is CPU-bound on a local file, so one per core (at
+/// least two); PostgreSQL handlers wait on the network, so four per core (at least eight).
+[[nodiscard]] size_t WorkerThreads(const Config& config);
+/// Database connections when not set: one per handler thread plus two.
+[[nodiscard]] size_t DatabasePoolSize(const Config& config);
 
 /// Every long-lived part of a running system.
 class Runtime {
