@@ -65,7 +65,7 @@ int Serve(const Config& config) {
              {"route", response.route},
              {"path", request.path},
              {"status", response.status},
-             {"duration_ms", seconds * 1000.0},
+             {"duration_us", static_cast<long long>(seconds * 1e6)},
              {"client_ip", request.client_ip}});
       },
       runtime.metrics());
