@@ -119,12 +119,18 @@ http::Response Api::Dispatch(http::Request& request) {
   }
 
   Call call{request, principal, auth::Context{principal, actor, request.locale}, services_};
+  // A change may end sessions or alter what they may do (sign-out, lock, roles): look them up afresh,
+  // also when the handler fails after committing.
+  struct ClearCaches {
+    Services& services;
+    bool active;
+    ~ClearCaches() {
+      if (!active) return;
+      services.sessions.InvalidateCache();
+      services.units.InvalidateCache();
+    }
+  } clear_caches{services_, IsStateChanging(request.method)};
   Result<http::Response> result = route->handler(call);
-  // A change may end sessions or alter what they may do (sign-out, lock, roles): look them up afresh.
-  if (IsStateChanging(request.method)) {
-    services_.sessions.InvalidateCache();
-    services_.units.InvalidateCache();
-  }
   if (result) return finish(std::move(*result));
   const Error& error = result.error();
   if (error.canonical == Canonical::kInternal) {

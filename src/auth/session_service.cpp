@@ -423,6 +423,7 @@ Status SessionService::ChangePassword(const Context& context, const boost::json:
   if (!loaded) return Fail(loaded.error());
   FieldErrors errors;
   if (!VerifyPassword(current, hash)) {
+    RecordCodeFailure(context, "wrong_current_password");
     errors.Add("current_password", "password_wrong");
   } else if (current == next) {
     errors.Add("new_password", "password_reused");
@@ -490,6 +491,31 @@ std::vector<std::string> SessionService::IssueRecoveryCodes(soci::session& sql, 
   return codes;
 }
 
+void SessionService::RecordCodeFailure(const Context& context, const std::string& reason) {
+  const long long staff_id = context.principal.staff_id.value_or(-1);
+  const TimePoint now = Now();
+  auto recorded = database_.Write<bool>([&](soci::session& sql) -> Result<bool> {
+    int failures = 0;
+    sql << "SELECT failed_attempts FROM staff WHERE id = :id", soci::into(failures), soci::use(staff_id);
+    ++failures;
+    boost::optional<std::string> until;
+    if (failures >= settings_.failures_before_lockout) {
+      until = FormatTime(now + std::chrono::duration_cast<std::chrono::microseconds>(settings_.lockout));
+      RevokeSessions(sql, staff_id);
+    }
+    sql << "UPDATE staff SET failed_attempts = :failures, "
+           "throttled_until = CASE WHEN CAST(:until AS TEXT) IS NULL THEN throttled_until ELSE :until2 END "
+           "WHERE id = :id",
+        soci::use(failures), soci::use(until), soci::use(until), soci::use(staff_id);
+    boost::json::object details{{"reason", reason}, {"failed_attempts", failures}};
+    if (until) details["locked_until"] = *until;
+    audit_.Append(sql, context.actor, {"me.code_failed", "staff", std::to_string(staff_id), details});
+    return true;
+  });
+  (void)recorded;
+  InvalidateCache();
+}
+
 Result<std::vector<std::string>> SessionService::ConfirmTotp(const Context& context, const boost::json::object& body) {
   JsonReader reader(body);
   reader.RejectUnknown({"code", "current_code"});
@@ -497,37 +523,42 @@ Result<std::vector<std::string>> SessionService::ConfirmTotp(const Context& cont
   const std::string current_code = reader.OptionalString("current_code", 0, 20).value_or("");
   if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
   const long long staff_id = context.principal.staff_id.value_or(-1);
-  return database_.Write<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
-    boost::optional<std::string> pending, existing;
-    long long last_step = 0;
-    sql << "SELECT totp_pending, totp_secret, totp_last_step FROM staff WHERE id = :id", soci::into(pending),
-        soci::into(existing), soci::into(last_step), soci::use(staff_id);
-    if (!pending) return Fail(Error::Validation({{"code", "totp_not_started", {}}}));
-    // Replacing a second factor needs the current one: a session alone must not be enough.
-    if (existing) {
-      if (current_code.empty()) return Fail(Error::Validation({{"current_code", "required", {}}}));
-      const auto current_secret = key_.Open(*existing);
-      if (!current_secret) return Fail(Error::Internal("TOTP secret cannot be decrypted"));
-      if (!VerifyTotp(*current_secret, current_code, Now(), last_step)) {
-        return Fail(Error::Validation({{"current_code", "totp_invalid", {}}}));
-      }
-    }
-    const auto secret = key_.Open(*pending);
-    if (!secret) return Fail(Error::Internal("pending TOTP secret cannot be decrypted"));
-    const auto step = VerifyTotp(*secret, code, Now(), 0);
-    if (!step) return Fail(Error::Validation({{"code", "totp_invalid", {}}}));
-    const long long step_value = *step;
-    const std::string now = FormatTime(Now());
-    sql << "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = :step, "
-           "version = version + 1, updated_at = :now WHERE id = :id",
-        soci::use(step_value), soci::use(now), soci::use(staff_id);
-    auto codes = IssueRecoveryCodes(sql, staff_id);
-    RefreshRestriction(sql, staff_id);
-    audit_.Append(
-        sql, context.actor,
-        {"me.totp_enable", "staff", std::to_string(staff_id), boost::json::object{{"totp_enabled", {{"to", true}}}}});
-    return codes;
-  });
+  bool wrong_current_code = false;
+  auto confirmed =
+      database_.Write<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
+        boost::optional<std::string> pending, existing;
+        long long last_step = 0;
+        sql << "SELECT totp_pending, totp_secret, totp_last_step FROM staff WHERE id = :id", soci::into(pending),
+            soci::into(existing), soci::into(last_step), soci::use(staff_id);
+        if (!pending) return Fail(Error::Validation({{"code", "totp_not_started", {}}}));
+        // Replacing a second factor needs the current one: a session alone must not be enough.
+        if (existing) {
+          if (current_code.empty()) return Fail(Error::Validation({{"current_code", "required", {}}}));
+          const auto current_secret = key_.Open(*existing);
+          if (!current_secret) return Fail(Error::Internal("TOTP secret cannot be decrypted"));
+          if (!VerifyTotp(*current_secret, current_code, Now(), last_step)) {
+            wrong_current_code = true;
+            return Fail(Error::Validation({{"current_code", "totp_invalid", {}}}));
+          }
+        }
+        const auto secret = key_.Open(*pending);
+        if (!secret) return Fail(Error::Internal("pending TOTP secret cannot be decrypted"));
+        const auto step = VerifyTotp(*secret, code, Now(), 0);
+        if (!step) return Fail(Error::Validation({{"code", "totp_invalid", {}}}));
+        const long long step_value = *step;
+        const std::string now = FormatTime(Now());
+        sql << "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = :step, "
+               "failed_attempts = 0, version = version + 1, updated_at = :now WHERE id = :id",
+            soci::use(step_value), soci::use(now), soci::use(staff_id);
+        auto codes = IssueRecoveryCodes(sql, staff_id);
+        RefreshRestriction(sql, staff_id);
+        audit_.Append(sql, context.actor,
+                      {"me.totp_enable", "staff", std::to_string(staff_id),
+                       boost::json::object{{"totp_enabled", {{"to", true}}}}});
+        return codes;
+      });
+  if (wrong_current_code) RecordCodeFailure(context, "wrong_current_code");
+  return confirmed;
 }
 
 Result<std::vector<std::string>> SessionService::RegenerateRecoveryCodes(const Context& context,
@@ -537,22 +568,30 @@ Result<std::vector<std::string>> SessionService::RegenerateRecoveryCodes(const C
   const std::string code = reader.RequiredString("code", 1, 20);
   if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
   const long long staff_id = context.principal.staff_id.value_or(-1);
-  return database_.Write<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
-    boost::optional<std::string> sealed;
-    long long last_step = 0;
-    sql << "SELECT totp_secret, totp_last_step FROM staff WHERE id = :id", soci::into(sealed), soci::into(last_step),
-        soci::use(staff_id);
-    if (!sealed) return Fail(Error::Validation({{"code", "totp_not_enabled", {}}}));
-    const auto secret = key_.Open(*sealed);
-    if (!secret) return Fail(Error::Internal("TOTP secret cannot be decrypted"));
-    const auto step = VerifyTotp(*secret, code, Now(), last_step);
-    if (!step) return Fail(Error::Validation({{"code", "totp_invalid", {}}}));
-    const long long step_value = *step;
-    sql << "UPDATE staff SET totp_last_step = :step WHERE id = :id", soci::use(step_value), soci::use(staff_id);
-    auto codes = IssueRecoveryCodes(sql, staff_id);
-    audit_.Append(sql, context.actor, {"me.recovery_codes", "staff", std::to_string(staff_id), std::nullopt});
-    return codes;
-  });
+  bool wrong_code = false;
+  auto regenerated =
+      database_.Write<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
+        boost::optional<std::string> sealed;
+        long long last_step = 0;
+        sql << "SELECT totp_secret, totp_last_step FROM staff WHERE id = :id", soci::into(sealed),
+            soci::into(last_step), soci::use(staff_id);
+        if (!sealed) return Fail(Error::Validation({{"code", "totp_not_enabled", {}}}));
+        const auto secret = key_.Open(*sealed);
+        if (!secret) return Fail(Error::Internal("TOTP secret cannot be decrypted"));
+        const auto step = VerifyTotp(*secret, code, Now(), last_step);
+        if (!step) {
+          wrong_code = true;
+          return Fail(Error::Validation({{"code", "totp_invalid", {}}}));
+        }
+        const long long step_value = *step;
+        sql << "UPDATE staff SET totp_last_step = :step, failed_attempts = 0 WHERE id = :id", soci::use(step_value),
+            soci::use(staff_id);
+        auto codes = IssueRecoveryCodes(sql, staff_id);
+        audit_.Append(sql, context.actor, {"me.recovery_codes", "staff", std::to_string(staff_id), std::nullopt});
+        return codes;
+      });
+  if (wrong_code) RecordCodeFailure(context, "wrong_code");
+  return regenerated;
 }
 
 }  // namespace welfare::auth

@@ -94,6 +94,10 @@ class SessionService {
 
  private:
   [[nodiscard]] std::vector<std::string> IssueRecoveryCodes(soci::session& sql, long long staff_id);
+  /// Counts a wrong password or second-factor code given while signed in (changing the password,
+  /// replacing the authenticator, new recovery codes): audited, and after too many the account is locked out as at
+  /// sign-in and its sessions end, so a stolen session cannot guess its way to the second factor.
+  void RecordCodeFailure(const Context& context, const std::string& reason);
   /// Recomputes the restriction of the caller's sessions after a password change or enrolment.
   void RefreshRestriction(soci::session& sql, long long staff_id);
 

@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
@@ -22,6 +23,13 @@ constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'";
+
+/// Loopback, also in its IPv4-mapped IPv6 form (a proxy on 127.0.0.1 seen by a server on "::").
+bool IsLoopback(const asio::ip::address& address) {
+  if (address.is_loopback()) return true;
+  return address.is_v6() && address.to_v6().is_v4_mapped() &&
+         asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+}
 
 }  // namespace
 
@@ -50,7 +58,7 @@ class Server::Impl {
       beast::error_code ec;
       const auto endpoint = stream_.socket().remote_endpoint(ec);
       client_ip_ = ec ? "unknown" : endpoint.address().to_string();
-      peer_is_loopback_ = !ec && endpoint.address().is_loopback();
+      peer_is_loopback_ = !ec && IsLoopback(endpoint.address());
     }
     ~Connection() { --server_.metrics_.connections; }
 
@@ -84,9 +92,7 @@ class Server::Impl {
       ++server_.in_flight_;
       ++server_.metrics_.queued;
       received_ = std::chrono::steady_clock::now();
-      if (server_.options_.handle_inline && server_.options_.handle_inline(request_.target())) {
-        return Handle(/*on_io_thread=*/true);
-      }
+      if (RunsInline()) return Handle(/*on_io_thread=*/true);
       asio::post(server_.workers_, [self = shared_from_this()] { self->Handle(/*on_io_thread=*/false); });
     }
 
@@ -174,13 +180,28 @@ class Server::Impl {
       Write(std::move(response));
     }
 
+    /// True for a GET/HEAD whose decoded path (the one the router will see) the server may answer
+    /// on the I/O thread.
+    [[nodiscard]] bool RunsInline() const {
+      if (!server_.options_.handle_inline) return false;
+      if (request_.method() != bhttp::verb::get && request_.method() != bhttp::verb::head) return false;
+      const auto parsed = boost::urls::parse_origin_form(request_.target());
+      return parsed && server_.options_.handle_inline(std::string(parsed->path()));
+    }
+
     /// The peer address, or the proxy's X-Forwarded-For entry when the peer is a trusted local proxy.
     [[nodiscard]] std::string ClientAddress() const {
       if (!server_.options_.behind_proxy || !peer_is_loopback_) return client_ip_;
-      const auto forwarded = request_["X-Forwarded-For"];
+      // The proxy's own entry is the last one, whether it appended to the client's header line or
+      // added a line of its own; anything before it was written by the client.
+      std::string_view forwarded;
+      for (const auto& field : request_) {
+        if (beast::iequals(field.name_string(), "X-Forwarded-For")) forwarded = field.value();
+      }
       if (forwarded.empty()) return client_ip_;
       std::string_view last = forwarded.substr(forwarded.rfind(',') + 1);
       while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
       boost::system::error_code ec;
       const auto address = asio::ip::make_address(std::string(last), ec);
       return ec ? client_ip_ : address.to_string();

@@ -27,9 +27,9 @@ struct ServerOptions {
   /// True when a reverse proxy on this machine sets X-Forwarded-For: the client address is then
   /// its last entry for connections from loopback (so throttling and the audit see real clients).
   bool behind_proxy = false;
-  /// Requests for which this returns true are answered on the I/O thread, without the hop to a
-  /// worker: only for work that never blocks (static files held in memory).
-  std::function<bool(std::string_view target)> handle_inline;
+  /// GET/HEAD requests whose decoded path this accepts are answered on the I/O thread, without the
+  /// hop to a worker: only for work that never blocks (static files held in memory, liveness).
+  std::function<bool(std::string_view path)> handle_inline;
 };
 
 /// Handles one request on a worker thread; never throws.

@@ -596,6 +596,7 @@ TEST(Staff, RolesThatNeedASecondFactorRestrictUntilEnrolled) {
   const Reply wrong_current =
       client.Post("/api/v1/me/totp/confirm", json::object{{"code", "123456"}, {"current_code", "000000"}});
   EXPECT_TRUE(FieldCodes(wrong_current).contains("current_code:totp_invalid")) << wrong_current.body;
+  EXPECT_EQ(AuditEntries("action=me.code_failed&actor=" + builder.username).size(), 1u);
 
   // A recovery code stands in for the authenticator once.
   Client other(Port());
@@ -612,6 +613,26 @@ TEST(Staff, RolesThatNeedASecondFactorRestrictUntilEnrolled) {
   const Reply signed_in = SignIn(after_reset, builder.username, password);
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;
   EXPECT_EQ(Text(signed_in.Json(), "restricted"), "totp_setup_required");
+}
+
+TEST(Staff, GuessingTheCurrentPasswordEndsTheSession) {
+  StaffBuilder builder;
+  builder.Create();
+  auto [client, password] = ReadyAccount(builder);
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const Reply wrong = client.Post("/api/v1/me/password", json::object{{"current_password", "not-it-" + Unique("g")},
+                                                                        {"new_password", "Another-long-pass-77"}});
+    EXPECT_TRUE(FieldCodes(wrong).contains("current_password:password_wrong")) << wrong.body;
+  }
+  EXPECT_EQ(client.Get("/api/v1/session").status, 200);
+  client.Post("/api/v1/me/password",
+              json::object{{"current_password", "not-it-last"}, {"new_password", "Another-long-pass-77"}});
+  EXPECT_EQ(client.Get("/api/v1/session").status, 401);  // the fifth wrong guess ends it
+  Client again(Port());
+  EXPECT_EQ(SignIn(again, builder.username, password).Code(), "too_many_attempts");
+  const auto entries = AuditEntries("action=me.code_failed&actor=" + builder.username);
+  ASSERT_EQ(entries.size(), 5u);
+  EXPECT_FALSE(Text(entries[0].at("changes"), "locked_until").empty());
 }
 
 TEST(Staff, PreferencesAreValidated) {

@@ -19,6 +19,7 @@ export const KNOWN_ACTIONS = [
   'me.totp_enable',
   'me.preferences',
   'me.recovery_codes',
+  'me.code_failed',
   'access.denied',
   'token.create',
   'token.revoke',
