@@ -74,7 +74,11 @@ export class Harness {
   async screen(page, name) {
     await mkdir(this.artifacts, { recursive: true });
     await page.waitForLoadState('networkidle').catch(() => undefined);
-    // Let enter transitions (dialogs, notifications) finish: half-faded text is not what people see.
+    // Half-faded text is not what people see: end transitions at once (on a loaded machine a fixed
+    // wait is not always long enough), then give layout a moment to settle.
+    await page
+      .addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' })
+      .catch(() => undefined);
     await page.waitForTimeout(400);
     await this.check(`screen ${name}: accessibility (axe) has no serious or critical violations`, async () => {
       await page.screenshot({ path: join(this.artifacts, `${name}.png`), fullPage: true });
