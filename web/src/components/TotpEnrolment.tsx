@@ -1,4 +1,4 @@
-import { Button, Group, Image, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Image, Loader, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import QRCode from 'qrcode';
 import { useEffect, useRef, useState } from 'react';
@@ -10,6 +10,7 @@ import { applyProblem } from '../lib/forms';
 import { CopyField } from './CopyField';
 import { ProblemAlert } from './ProblemAlert';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
+import { CodeInput } from './CodeInput';
 
 /**
  * Enrols an authenticator app: starts the set-up, shows the QR code and the secret,
@@ -97,26 +98,16 @@ export function TotpEnrolment({
           <form onSubmit={submit} noValidate>
             <Stack gap="md">
               {replacing ? (
-                <TextInput
+                <CodeInput
                   label={t('totp.currentCode')}
                   description={t('totp.currentCodeHelp')}
-                  autoComplete="one-time-code"
-                  inputMode="numeric"
-                  pattern="[0-9]{6}"
-                  maxLength={6}
-                  required
                   {...form.getInputProps('current_code')}
                   name="current_code"
                 />
               ) : null}
               <Text size="sm">{t('totp.step2')}</Text>
-              <TextInput
+              <CodeInput
                 label={t('signIn.code')}
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                required
                 {...form.getInputProps('code')}
                 name="code"
               />

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Radio, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notify } from '../lib/notify';
 import { useState } from 'react';
@@ -16,6 +16,7 @@ import { TotpEnrolment } from '../components/TotpEnrolment';
 import { useUnitLabel } from '../components/UnitSelect';
 import { applyProblem } from '../lib/forms';
 import { useSession } from '../session/SessionContext';
+import { CodeInput } from '../components/CodeInput';
 
 function LanguageCard() {
   const { t, i18n } = useTranslation();
@@ -76,13 +77,8 @@ function RegenerateCodes({ onDone }: { onDone: () => void }) {
       <Stack gap="sm">
         <Text size="sm">{t('account.regenerateHelp')}</Text>
         <ProblemAlert error={error} />
-        <TextInput
+        <CodeInput
           label={t('signIn.code')}
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          required
           {...form.getInputProps('code')}
         />
         <Group gap="sm">

@@ -8,6 +8,7 @@ import { AuthLayout } from '../components/AuthLayout';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { formatDateTime } from '../lib/format';
 import { useSession, type SignedOutReason } from '../session/SessionContext';
+import { CodeInput } from '../components/CodeInput';
 
 type Step = 'password' | 'totp' | 'recovery';
 
@@ -125,13 +126,8 @@ export function SignInPage({ reason }: { reason: SignedOutReason }) {
           {step === 'totp' ? (
             <>
               <Text size="sm">{t('signIn.totpHelp')}</Text>
-              <TextInput
+              <CodeInput
                 label={t('signIn.code')}
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                required
                 autoFocus
                 size="md"
                 styles={{ input: { letterSpacing: '0.3em', fontVariantNumeric: 'tabular-nums' } }}
