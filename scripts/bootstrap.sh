@@ -10,6 +10,7 @@ packages=(
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
   libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopencc-dev libopencc-data libicu-dev libhpdf-dev
   clang-format
   nodejs chromium fonts-noto-cjk
   wrk nginx-light curl
