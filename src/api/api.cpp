@@ -32,6 +32,7 @@ void RegisterRoutes(ApiRouter& router) {
   RegisterUnitRoutes(router);
   RegisterStaffRoutes(router);
   RegisterAuditRoutes(router);
+  RegisterPersonRoutes(router);
 }
 
 Api::Api(Services& services) : services_(services) { RegisterRoutes(router_); }

@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_queue.hpp"
+#include "registry/person_service.hpp"
 
 namespace welfare::api {
 
@@ -29,6 +30,7 @@ struct Services {
   auth::SessionService& sessions;
   auth::TokenService& tokens;
   jobs::JobQueue& jobs;
+  registry::PersonService& persons;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;
@@ -51,13 +53,14 @@ inline constexpr std::string_view kSessionCookie = "ow_session";
 /// True for paths the API answers (the rest is the web console); a query string is ignored.
 [[nodiscard]] bool IsApiPath(std::string_view path);
 
-/// Registers every route of the foundation.
+/// Registers every route.
 void RegisterRoutes(ApiRouter& router);
 void RegisterSessionRoutes(ApiRouter& router);
 void RegisterUnitRoutes(ApiRouter& router);
 void RegisterStaffRoutes(ApiRouter& router);
 void RegisterAuditRoutes(ApiRouter& router);
 void RegisterSystemRoutes(ApiRouter& router);
+void RegisterPersonRoutes(ApiRouter& router);
 
 /// The request pipeline.
 class Api {
@@ -75,8 +78,17 @@ class Api {
 
 /// Reads the JSON body of a call; errors for a wrong content type or bad JSON.
 [[nodiscard]] Result<boost::json::object> JsonBody(const Call& call);
+/// Reads the JSON body and runs `action` on it; a bad body is answered without running it.
+template <class Action>
+[[nodiscard]] Result<http::Response> WithBody(Call& call, Action action) {
+  auto body = JsonBody(call);
+  if (!body) return Fail(body.error());
+  return action(*body);
+}
 /// A query parameter as an integer, or a validation error naming it.
 [[nodiscard]] Result<std::optional<long long>> IntQuery(const Call& call, std::string_view name);
+/// The API form of an audit entry.
+[[nodiscard]] boost::json::object ToJson(const audit::Entry& entry);
 /// The page size from ?limit= (1–200, default 50).
 [[nodiscard]] Result<int> LimitQuery(const Call& call);
 

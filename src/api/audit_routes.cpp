@@ -62,27 +62,6 @@ boost::json::value ParseChanges(const std::optional<std::string>& changes) {
   return ec ? boost::json::value(*changes) : value;
 }
 
-boost::json::object ToJson(const audit::Entry& entry) {
-  auto optional_int = [](const std::optional<long long>& value) {
-    return value ? boost::json::value(*value) : boost::json::value(nullptr);
-  };
-  auto optional_text = [](const std::optional<std::string>& value) {
-    return value ? boost::json::value(*value) : boost::json::value(nullptr);
-  };
-  return {{"id", entry.id},
-          {"at", entry.at},
-          {"actor_user_id", optional_int(entry.actor_user_id)},
-          {"actor_username", optional_text(entry.actor_username)},
-          {"actor_token_id", optional_int(entry.actor_token_id)},
-          {"unit_id", optional_int(entry.unit_id)},
-          {"action", entry.action},
-          {"record_type", optional_text(entry.record_type)},
-          {"record_id", optional_text(entry.record_id)},
-          {"request_id", entry.request_id},
-          {"client_ip", entry.client_ip},
-          {"changes", ParseChanges(entry.changes)},
-          {"hash", entry.hash}};
-}
 
 /// One CSV field, quoted when needed; a leading = + - @ is prefixed so spreadsheets do not run it as a formula.
 std::string CsvField(std::string_view value) {
@@ -168,6 +147,28 @@ Result<Response> StartVerify(Call& call) {
 }
 
 }  // namespace
+
+boost::json::object ToJson(const audit::Entry& entry) {
+  auto optional_int = [](const std::optional<long long>& value) {
+    return value ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  auto optional_text = [](const std::optional<std::string>& value) {
+    return value ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  return {{"id", entry.id},
+          {"at", entry.at},
+          {"actor_user_id", optional_int(entry.actor_user_id)},
+          {"actor_username", optional_text(entry.actor_username)},
+          {"actor_token_id", optional_int(entry.actor_token_id)},
+          {"unit_id", optional_int(entry.unit_id)},
+          {"action", entry.action},
+          {"record_type", optional_text(entry.record_type)},
+          {"record_id", optional_text(entry.record_id)},
+          {"request_id", entry.request_id},
+          {"client_ip", entry.client_ip},
+          {"changes", ParseChanges(entry.changes)},
+          {"hash", entry.hash}};
+}
 
 void RegisterAuditRoutes(ApiRouter& router) {
   router.Add({Verb::get, "/api/v1/audit", std::string(auth::perm::kAuditRead), false, Search});

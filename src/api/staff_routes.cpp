@@ -13,14 +13,6 @@ Result<Response> StaffResponse(const Result<auth::Staff>& staff, unsigned status
   return Response::Json(auth::ToJson(*staff), status);
 }
 
-/// Runs a use case on one account that takes a JSON body.
-template <class Action>
-Result<Response> WithBody(Call& call, Action action) {
-  auto body = JsonBody(call);
-  if (!body) return Fail(body.error());
-  return action(*body);
-}
-
 Result<Response> ListStaff(Call& call) {
   auth::StaffQuery query;
   query.text = call.request.Query("q");

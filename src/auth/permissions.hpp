@@ -20,10 +20,17 @@ inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kAuditExport = "audit.export";
 inline constexpr std::string_view kJobsRead = "jobs.read";
 inline constexpr std::string_view kTokensManage = "tokens.manage";
+inline constexpr std::string_view kPersonsSearch = "persons.search";
+inline constexpr std::string_view kPersonsRead = "persons.read";
+inline constexpr std::string_view kPersonsWrite = "persons.write";
+inline constexpr std::string_view kPersonsMerge = "persons.merge";
+inline constexpr std::string_view kPersonsImport = "persons.import";
+inline constexpr std::string_view kPersonsExport = "persons.export";
 
-/// Every grantable permission of the foundation (API token scopes are chosen from these).
-inline constexpr std::array kAll = {kUnitsRead, kUnitsManage, kStaffRead, kStaffManage, kRolesAssign,
-                                    kAuditRead, kAuditExport, kJobsRead,  kTokensManage};
+/// Every grantable permission (API token scopes are chosen from these).
+inline constexpr std::array kAll = {kUnitsRead,    kUnitsManage,   kStaffRead,     kStaffManage,  kRolesAssign,
+                                    kAuditRead,    kAuditExport,   kJobsRead,      kTokensManage, kPersonsSearch,
+                                    kPersonsRead,  kPersonsWrite,  kPersonsMerge,  kPersonsImport, kPersonsExport};
 
 /// True for a grantable permission code.
 [[nodiscard]] constexpr bool IsKnown(std::string_view code) {
