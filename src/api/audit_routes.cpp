@@ -62,7 +62,6 @@ boost::json::value ParseChanges(const std::optional<std::string>& changes) {
   return ec ? boost::json::value(*changes) : value;
 }
 
-
 /// One CSV field, quoted when needed; a leading = + - @ is prefixed so spreadsheets do not run it as a formula.
 std::string CsvField(std::string_view value) {
   std::string field(value);

@@ -25,7 +25,9 @@ Result<Response> SearchResponse(Call& call, const Result<registry::SearchOutcome
 }
 
 json::object InvolvementJson(const registry::Involvement& involvement) {
-  auto text = [](const std::optional<std::string>& value) { return value ? json::value(*value) : json::value(nullptr); };
+  auto text = [](const std::optional<std::string>& value) {
+    return value ? json::value(*value) : json::value(nullptr);
+  };
   return {{"id", involvement.id},
           {"person_id", involvement.person_id},
           {"unit_id", involvement.unit_id},
@@ -47,7 +49,9 @@ json::object AlertJson(const registry::Alert& alert) {
   boost::system::error_code error;
   json::value params = json::parse(alert.params, error);
   if (error) params = json::object{};
-  auto text = [](const std::optional<std::string>& value) { return value ? json::value(*value) : json::value(nullptr); };
+  auto text = [](const std::optional<std::string>& value) {
+    return value ? json::value(*value) : json::value(nullptr);
+  };
   return {{"id", alert.id},
           {"kind", alert.kind},
           {"record_type", text(alert.record_type)},
@@ -127,8 +131,7 @@ void RegisterPersonRoutes(ApiRouter& router) {
               }});
   router.Add({Verb::patch, "/api/v1/persons/{id:int}", write, false, [](Call& call) {
                 return WithBody(call, [&](const json::object& body) {
-                  return ViewResponse(call,
-                                      call.services.persons.Update(call.context, call.request.IntParam(0), body));
+                  return ViewResponse(call, call.services.persons.Update(call.context, call.request.IntParam(0), body));
                 });
               }});
   for (const std::string part : {"names", "documents", "contacts", "addresses"}) {
@@ -143,8 +146,9 @@ void RegisterPersonRoutes(ApiRouter& router) {
                   auto version = IntQuery(call, "version");
                   if (!version) return Fail(version.error());
                   if (!*version) return Fail(Error::Validation({{"version", "required"}}));
-                  return ViewResponse(call, call.services.persons.RemovePart(call.context, call.request.IntParam(0),
-                                                                             part, call.request.IntParam(1), **version));
+                  return ViewResponse(call,
+                                      call.services.persons.RemovePart(call.context, call.request.IntParam(0), part,
+                                                                       call.request.IntParam(1), **version));
                 }});
   }
   router.Add({Verb::get, "/api/v1/persons/{id:int}/involvements", read, false, [](Call& call) -> Result<Response> {
@@ -160,24 +164,24 @@ void RegisterPersonRoutes(ApiRouter& router) {
                       call.services.persons.RegisterAtUnit(call.context, call.request.IntParam(0), body), 201);
                 });
               }});
-  router.Add({Verb::post, "/api/v1/persons/{id:int}/involvements/{involvement_id:int}/end", write, false,
-              [](Call& call) {
-                return WithBody(call, [&](const json::object& body) {
-                  return InvolvementResponse(call.services.persons.EndInvolvement(
-                      call.context, call.request.IntParam(0), call.request.IntParam(1), body));
-                });
-              }});
+  router.Add(
+      {Verb::post, "/api/v1/persons/{id:int}/involvements/{involvement_id:int}/end", write, false, [](Call& call) {
+         return WithBody(call, [&](const json::object& body) {
+           return InvolvementResponse(call.services.persons.EndInvolvement(call.context, call.request.IntParam(0),
+                                                                           call.request.IntParam(1), body));
+         });
+       }});
   router.Add({Verb::post, "/api/v1/persons/{id:int}/consents", write, false, [](Call& call) {
                 return WithBody(call, [&](const json::object& body) {
                   return ViewResponse(
                       call, call.services.persons.AddConsent(call.context, call.request.IntParam(0), body), 201);
                 });
               }});
-  router.Add({Verb::post, "/api/v1/persons/{id:int}/consents/{consent_id:int}/withdraw", write, false,
-              [](Call& call) {
+  router.Add({Verb::post, "/api/v1/persons/{id:int}/consents/{consent_id:int}/withdraw", write, false, [](Call& call) {
                 return WithBody(call, [&](const json::object& body) {
-                  return ViewResponse(call, call.services.persons.WithdrawConsent(
-                                                call.context, call.request.IntParam(0), call.request.IntParam(1), body));
+                  return ViewResponse(call,
+                                      call.services.persons.WithdrawConsent(call.context, call.request.IntParam(0),
+                                                                            call.request.IntParam(1), body));
                 });
               }});
   router.Add({Verb::post, "/api/v1/persons/{id:int}/break-glass", read, false, [](Call& call) {

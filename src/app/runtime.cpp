@@ -58,9 +58,9 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
       std::chrono::minutes(15));
   persons_ = std::make_unique<registry::PersonService>(*database_, *audit_, key_, *units_);
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
-  services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
-                                                            *tokens_, *jobs_, *persons_, metrics_, *static_files_,
-                                                            config.tls});
+  services_ =
+      std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_, *tokens_,
+                                                    *jobs_, *persons_, metrics_, *static_files_, config.tls});
   api_ = std::make_unique<api::Api>(*services_);
 }
 

@@ -28,9 +28,9 @@ inline constexpr std::string_view kPersonsImport = "persons.import";
 inline constexpr std::string_view kPersonsExport = "persons.export";
 
 /// Every grantable permission (API token scopes are chosen from these).
-inline constexpr std::array kAll = {kUnitsRead,    kUnitsManage,   kStaffRead,     kStaffManage,  kRolesAssign,
-                                    kAuditRead,    kAuditExport,   kJobsRead,      kTokensManage, kPersonsSearch,
-                                    kPersonsRead,  kPersonsWrite,  kPersonsMerge,  kPersonsImport, kPersonsExport};
+inline constexpr std::array kAll = {kUnitsRead,   kUnitsManage,  kStaffRead,    kStaffManage,   kRolesAssign,
+                                    kAuditRead,   kAuditExport,  kJobsRead,     kTokensManage,  kPersonsSearch,
+                                    kPersonsRead, kPersonsWrite, kPersonsMerge, kPersonsImport, kPersonsExport};
 
 /// True for a grantable permission code.
 [[nodiscard]] constexpr bool IsKnown(std::string_view code) {

@@ -92,9 +92,11 @@ long long DaysFromCivil(int year, int month, int day) {
 std::optional<PartialDate> ParsePartialDate(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.size() == 8 && AllDigits(text)) return Make(ToInt(text.substr(0, 4)), ToInt(text.substr(4, 2)), ToInt(text.substr(6, 2)));
+  if (text.size() == 8 && AllDigits(text))
+    return Make(ToInt(text.substr(0, 4)), ToInt(text.substr(4, 2)), ToInt(text.substr(6, 2)));
   if (text.size() == 4 && AllDigits(text)) return Make(ToInt(text), 0, 0);
-  const char separator = text.find('/') != std::string_view::npos ? '/' : (text.find('.') != std::string_view::npos ? '.' : '-');
+  const char separator =
+      text.find('/') != std::string_view::npos ? '/' : (text.find('.') != std::string_view::npos ? '.' : '-');
   const auto parts = SplitOn(text, separator);
   for (auto part : parts) {
     if (!AllDigits(part) || part.size() > 4) return std::nullopt;
@@ -115,10 +117,10 @@ DateAgreement CompareDates(const std::optional<PartialDate>& left, const std::op
     const long long gap = std::llabs(DaysFromCivil(left->year, left->month, left->day) -
                                      DaysFromCivil(right->year, right->month, right->day));
     if (gap <= 7) return DateAgreement::kNear;
-    if (left->year == right->year && left->month == right->day && left->day == right->month) return DateAgreement::kNear;
+    if (left->year == right->year && left->month == right->day && left->day == right->month)
+      return DateAgreement::kNear;
     if (OneTransposition(Digits(*left), Digits(*right))) return DateAgreement::kNear;
-  } else if (left->year == right->year &&
-             (left->month == 0 || right->month == 0 || left->month == right->month)) {
+  } else if (left->year == right->year && (left->month == 0 || right->month == 0 || left->month == right->month)) {
     return DateAgreement::kCompatible;
   }
   if (left->year == right->year) return DateAgreement::kSameYear;
@@ -127,12 +129,18 @@ DateAgreement CompareDates(const std::optional<PartialDate>& left, const std::op
 
 std::string_view ToString(DateAgreement agreement) {
   switch (agreement) {
-    case DateAgreement::kExact: return "exact";
-    case DateAgreement::kNear: return "near";
-    case DateAgreement::kCompatible: return "compatible";
-    case DateAgreement::kSameYear: return "same_year";
-    case DateAgreement::kDisagree: return "disagree";
-    case DateAgreement::kMissing: return "missing";
+  case DateAgreement::kExact:
+    return "exact";
+  case DateAgreement::kNear:
+    return "near";
+  case DateAgreement::kCompatible:
+    return "compatible";
+  case DateAgreement::kSameYear:
+    return "same_year";
+  case DateAgreement::kDisagree:
+    return "disagree";
+  case DateAgreement::kMissing:
+    return "missing";
   }
   return "missing";
 }

@@ -61,15 +61,18 @@ bool IsDocumentType(std::string_view type) {
 
 char HkidCheckDigit(std::string_view letters_and_digits) {
   // Weights 9..2 over eight positions; a one-letter number is padded with a space worth 36.
-  std::string padded = letters_and_digits.size() == 7 ? " " + std::string(letters_and_digits)
-                                                      : std::string(letters_and_digits);
+  std::string padded =
+      letters_and_digits.size() == 7 ? " " + std::string(letters_and_digits) : std::string(letters_and_digits);
   int sum = 0;
   for (size_t index = 0; index < 8; ++index) {
     const char character = padded[index];
     int value = 0;
-    if (character == ' ') value = 36;
-    else if (IsUpper(character)) value = character - 'A' + 10;
-    else value = character - '0';
+    if (character == ' ')
+      value = 36;
+    else if (IsUpper(character))
+      value = character - 'A' + 10;
+    else
+      value = character - '0';
     sum += value * static_cast<int>(9 - index);
   }
   const int check = (11 - sum % 11) % 11;

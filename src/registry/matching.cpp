@@ -131,7 +131,8 @@ Level LatinLevel(const MatchQuery& query, const std::vector<NameForm>& forms) {
         JaroWinkler(before_last, form.given) >= 0.9) {
       offer(14, "similar");
     }
-    if (!form.given.empty() && all == form.given) offer(12, "given_name");
+    if (!form.given.empty() && all == form.given)
+      offer(form.family.empty() ? 22 : 12, form.family.empty() ? "exact" : "given_name");
     const bool every_word = std::ranges::all_of(words, [&](const std::string& word) {
       return std::ranges::find(form.words, word) != form.words.end() ||
              (!form.given.empty() && form.given.starts_with(word));
@@ -165,7 +166,8 @@ MatchQuery ParseSearchText(std::string_view text) {
       if (token.size() == 8) query.phone_keys.push_back(token);
     } else if (GuessDocumentType(token) || (has_letter && has_digit && compact.size() >= 6 && compact.size() <= 20)) {
       std::string upper;
-      for (char character : compact) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(character))));
+      for (char character : compact)
+        upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(character))));
       query.document_texts.push_back(upper);
     } else if (const std::string digits = PhoneKey(token); digits.size() >= 8 && !has_letter) {
       query.phone_keys.push_back(digits.substr(digits.size() - 8));
@@ -233,8 +235,9 @@ std::vector<long long> PersonSearchKeys(const Person& person) {
     }
     if (!form.given.empty()) keys.insert(KeyHash("eg:", form.given));
     if (!form.family.empty()) {
-      const auto given_words = form.words.size() > 1 ? std::vector<std::string>(form.words.begin() + 1, form.words.end())
-                                                     : std::vector<std::string>{};
+      const auto given_words = form.words.size() > 1
+                                   ? std::vector<std::string>(form.words.begin() + 1, form.words.end())
+                                   : std::vector<std::string>{};
       for (const auto& surname_class : SurnameClasses(form.family)) {
         classes.insert(surname_class);
         if (!form.given.empty()) keys.insert(KeyHash("e:", surname_class + "|" + form.given));
@@ -315,14 +318,26 @@ MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool
     const auto agreement =
         CompareDates(query.birth_date, candidate.birth_date ? ParsePartialDate(*candidate.birth_date) : std::nullopt);
     switch (agreement) {
-      case DateAgreement::kExact: score += 25; break;
-      case DateAgreement::kNear: score += 15; break;
-      case DateAgreement::kCompatible: score += 10; break;
-      case DateAgreement::kSameYear: score += 3; break;
-      case DateAgreement::kDisagree: score -= 15; break;
-      case DateAgreement::kMissing: break;
+    case DateAgreement::kExact:
+      score += 25;
+      break;
+    case DateAgreement::kNear:
+      score += 15;
+      break;
+    case DateAgreement::kCompatible:
+      score += 10;
+      break;
+    case DateAgreement::kSameYear:
+      score += 3;
+      break;
+    case DateAgreement::kDisagree:
+      score -= 15;
+      break;
+    case DateAgreement::kMissing:
+      break;
     }
-    if (agreement != DateAgreement::kMissing) result.reasons.push_back({"birth_date", std::string(ToString(agreement))});
+    if (agreement != DateAgreement::kMissing)
+      result.reasons.push_back({"birth_date", std::string(ToString(agreement))});
   }
   const bool phone = std::ranges::any_of(candidate.contacts, [&](const PersonContact& contact) {
     return contact.phone_key && std::ranges::find(query.phone_keys, *contact.phone_key) != query.phone_keys.end();

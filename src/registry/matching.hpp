@@ -19,8 +19,8 @@ struct MatchQuery {
   std::optional<std::string> family_en;
   std::optional<std::string> given_en;
   std::optional<PartialDate> birth_date;
-  std::vector<std::string> phone_keys;  ///< last 8 digits
-  std::vector<std::string> document_texts;  ///< canonical numbers typed into the search box
+  std::vector<std::string> phone_keys;       ///< last 8 digits
+  std::vector<std::string> document_texts;   ///< canonical numbers typed into the search box
   std::vector<std::string> document_hashes;  ///< keyed hashes to look up (filled by the service)
   std::optional<std::string> district;
   std::optional<std::string> sex;

@@ -100,9 +100,9 @@ struct Person {
 
 /// How much of a record a caller may see.
 enum class Access {
-  kNone,        ///< only that the person is known, and which unit to contact
-  kShared,      ///< consent or emergency access: everything except a protected address
-  kFull,        ///< the caller's unit is involved with the person (case team)
+  kNone,    ///< only that the person is known, and which unit to contact
+  kShared,  ///< consent or emergency access: everything except a protected address
+  kFull,    ///< the caller's unit is involved with the person (case team)
 };
 
 }  // namespace welfare::registry

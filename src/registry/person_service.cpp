@@ -30,9 +30,12 @@ json::value Int(const std::optional<long long>& value) { return value ? json::va
 
 std::string_view AccessName(Access access) {
   switch (access) {
-    case Access::kFull: return "full";
-    case Access::kShared: return "shared";
-    case Access::kNone: return "restricted";
+  case Access::kFull:
+    return "full";
+  case Access::kShared:
+    return "shared";
+  case Access::kNone:
+    return "restricted";
   }
   return "restricted";
 }
@@ -89,8 +92,8 @@ void CheckChoice(JsonReader& reader, const std::string& field, const std::string
 }
 
 /// A date field that may be partial; checks it is real and not in the future.
-std::optional<PartialDate> ReadDate(JsonReader& reader, const std::string& field, const std::optional<std::string>& text,
-                                    bool full_only) {
+std::optional<PartialDate> ReadDate(JsonReader& reader, const std::string& field,
+                                    const std::optional<std::string>& text, bool full_only) {
   if (!text || text->empty()) return std::nullopt;
   auto date = ParsePartialDate(*text);
   if (!date || (full_only && date->day == 0)) {
@@ -195,8 +198,8 @@ void ReadMain(JsonReader& reader, const json::object& body, Person& person, bool
     CheckChoice(reader, "sex", person.sex, {"male", "female", "unknown"});
   }
   if (has("birth_date") || has("birth_precision")) {
-    const auto birth_text = patch && !body.contains("birth_date") ? person.birth_date
-                                                                  : reader.OptionalString("birth_date", 0, 20);
+    const auto birth_text =
+        patch && !body.contains("birth_date") ? person.birth_date : reader.OptionalString("birth_date", 0, 20);
     const auto birth = ReadDate(reader, "birth_date", birth_text, false);
     person.birth_date = birth ? std::optional<std::string>(birth->text) : std::nullopt;
     auto precision = reader.OptionalString("birth_precision", 0, 20);
@@ -250,8 +253,12 @@ json::object NameJson(const PersonName& name) {
 }
 
 json::object AddressJson(const PersonAddress& address) {
-  return {{"id", address.id},          {"kind", address.kind},         {"region", Text(address.region)},
-          {"district", Text(address.district)}, {"street", Text(address.street)}, {"building", Text(address.building)},
+  return {{"id", address.id},
+          {"kind", address.kind},
+          {"region", Text(address.region)},
+          {"district", Text(address.district)},
+          {"street", Text(address.street)},
+          {"building", Text(address.building)},
           {"flat", Text(address.flat)}};
 }
 
@@ -271,7 +278,9 @@ PersonService::PersonService(db::Database& database, audit::AuditLog& audit, con
                              auth::UnitService& units)
     : database_(database), audit_(audit), key_(key), units_(units), store_(database.dialect()) {}
 
-std::string PersonService::DocumentHash(const std::string& canonical) const { return key_.KeyedHash("doc:" + canonical); }
+std::string PersonService::DocumentHash(const std::string& canonical) const {
+  return key_.KeyedHash("doc:" + canonical);
+}
 
 PersonService::AccessMap PersonService::Evaluate(soci::session& sql, const auth::Context& context,
                                                  const std::vector<Person>& persons) {
@@ -425,9 +434,9 @@ json::object PersonService::HitJson(const SearchHit& hit, Locale locale) {
   if (hit.view.access != Access::kNone) {
     // A hit shows what is needed to pick the right person, not the whole record.
     json::object brief;
-    for (const char* field : {"id", "status", "merged_into", "access", "access_reason", "contact_units",
-                              "chinese_name", "family_name_en", "given_names_en", "sex", "birth_date",
-                              "birth_precision", "death_date", "registered_unit_id"}) {
+    for (const char* field :
+         {"id", "status", "merged_into", "access", "access_reason", "contact_units", "chinese_name", "family_name_en",
+          "given_names_en", "sex", "birth_date", "birth_precision", "death_date", "registered_unit_id"}) {
       if (const auto* value = summary.if_contains(field)) brief[field] = *value;
     }
     const Person& person = hit.view.person;
@@ -447,9 +456,8 @@ json::object PersonService::HitJson(const SearchHit& hit, Locale locale) {
   return {{"person", std::move(summary)}, {"score", hit.score.score}, {"reasons", std::move(reasons)}};
 }
 
-Result<SearchOutcome> PersonService::FindCandidates(soci::session& sql, const auth::Context& context,
-                                                    MatchQuery query, int limit, int min_score,
-                                                    std::optional<long long> exclude_id) {
+Result<SearchOutcome> PersonService::FindCandidates(soci::session& sql, const auth::Context& context, MatchQuery query,
+                                                    int limit, int min_score, std::optional<long long> exclude_id) {
   for (const auto& text : query.document_texts) query.document_hashes.push_back(DocumentHash(text));
   std::map<long long, int> hits;
   const auto by_document = store_.ByDocumentHash(sql, query.document_hashes);
@@ -548,8 +556,8 @@ Result<Registration> ReadRegistration(const json::object& body, bool allow_overr
   JsonReader reader(body);
   if (allow_override) {
     reader.RejectUnknown({"chinese_name", "family_name_en", "given_names_en", "sex", "birth_date", "birth_precision",
-                          "death_date", "languages", "protected_address", "names", "documents", "contacts",
-                          "addresses", "unit_id", "duplicate_override"});
+                          "death_date", "languages", "protected_address", "names", "documents", "contacts", "addresses",
+                          "unit_id", "duplicate_override"});
   }
   Registration registration;
   Person& person = registration.person;
@@ -607,11 +615,11 @@ Result<SearchOutcome> PersonService::CheckDuplicates(const auth::Context& contex
   if (!registration) return Fail(registration.error());
   Person probe = registration->person;
   for (const auto& document : registration->documents) {
-    if (!document.canonical.empty()) probe.documents.push_back({0, document.doc_type, "", DocumentHash(document.canonical), "", {}});
+    if (!document.canonical.empty())
+      probe.documents.push_back({0, document.doc_type, "", DocumentHash(document.canonical), "", {}});
   }
-  return database_.Read<SearchOutcome>([&](soci::session& sql) {
-    return FindCandidates(sql, context, QueryFromPerson(probe), 10, 30, std::nullopt);
-  });
+  return database_.Read<SearchOutcome>(
+      [&](soci::session& sql) { return FindCandidates(sql, context, QueryFromPerson(probe), 10, 30, std::nullopt); });
 }
 
 Result<PersonView> PersonService::Create(const auth::Context& context, const json::object& body) {
@@ -658,7 +666,8 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
         }
       }
       if (!missing.empty()) {
-        return Fail(Error::Validation({{"duplicate_override.reviewed_ids", "candidates_not_reviewed", {{"ids", missing}}}}));
+        return Fail(
+            Error::Validation({{"duplicate_override.reviewed_ids", "candidates_not_reviewed", {{"ids", missing}}}}));
       }
     }
     const std::string now = FormatTime(Now());
@@ -692,7 +701,8 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
         const long long left = std::min(person.id, hit.view.person.id);
         const long long right = std::max(person.id, hit.view.person.id);
         json::array agreements;
-        for (const auto& reason : hit.score.reasons) agreements.push_back(json::value(reason.field + ":" + reason.level));
+        for (const auto& reason : hit.score.reasons)
+          agreements.push_back(json::value(reason.field + ":" + reason.level));
         const std::string agreement_text = json::serialize(agreements);
         const double probability = hit.score.score / 100.0;
         const double weight = hit.score.score;
@@ -854,7 +864,8 @@ Result<PersonView> PersonService::RemovePart(const auth::Context& context, long 
     json::object removed{{"id", part_id}};
     if (part == "documents") {
       for (const auto& document : current->documents) {
-        if (document.id == part_id) removed = {{"id", part_id}, {"doc_type", document.doc_type}, {"number", document.number_masked}};
+        if (document.id == part_id)
+          removed = {{"id", part_id}, {"doc_type", document.doc_type}, {"number", document.number_masked}};
       }
     } else if (part == "names") {
       for (const auto& name : current->names) {
@@ -1061,11 +1072,11 @@ Result<PersonView> PersonService::BreakGlass(const auth::Context& context, long 
     for (long long staff : store_.StaffWithRole(sql, "auditor")) recipients.insert(staff);
     recipients.erase(grant.staff_id);
     const std::string params = json::serialize(json::object{{"staff_id", grant.staff_id},
-                                                             {"username", context.principal.username},
-                                                             {"display_name", context.principal.display_name},
-                                                             {"person_id", id},
-                                                             {"reason", reason},
-                                                             {"expires_at", grant.expires_at}});
+                                                            {"username", context.principal.username},
+                                                            {"display_name", context.principal.display_name},
+                                                            {"person_id", id},
+                                                            {"reason", reason},
+                                                            {"expires_at", grant.expires_at}});
     for (long long recipient : recipients) {
       Alert alert;
       alert.staff_id = recipient;
@@ -1078,7 +1089,8 @@ Result<PersonView> PersonService::BreakGlass(const auth::Context& context, long 
     }
     auto loaded = store_.Load(sql, id);
     PersonView result = MakeView(*loaded, Evaluate(sql, context, {*loaded}));
-    if (result.access == Access::kShared && result.access_reason == "emergency") result.emergency_until = grant.expires_at;
+    if (result.access == Access::kShared && result.access_reason == "emergency")
+      result.emergency_until = grant.expires_at;
     return result;
   });
   if (view) {

@@ -25,10 +25,10 @@ namespace welfare::registry {
 struct PersonView {
   Person person;
   Access access = Access::kNone;
-  std::string access_reason;           ///< involvement, consent, emergency (empty for none)
-  std::vector<long long> contact_units;  ///< units to contact (for a restricted view)
+  std::string access_reason;                          ///< involvement, consent, emergency (empty for none)
+  std::vector<long long> contact_units;               ///< units to contact (for a restricted view)
   std::map<long long, std::string> document_numbers;  ///< opened numbers by document id (full/shared only)
-  std::optional<std::string> emergency_until;          ///< end of the caller's emergency access
+  std::optional<std::string> emergency_until;         ///< end of the caller's emergency access
 };
 
 /// One search result.
@@ -113,9 +113,8 @@ class PersonService {
   };
   [[nodiscard]] AccessMap Evaluate(soci::session& sql, const auth::Context& context,
                                    const std::vector<Person>& persons);
-  [[nodiscard]] Result<SearchOutcome> FindCandidates(soci::session& sql, const auth::Context& context,
-                                                     MatchQuery query, int limit, int min_score,
-                                                     std::optional<long long> exclude_id);
+  [[nodiscard]] Result<SearchOutcome> FindCandidates(soci::session& sql, const auth::Context& context, MatchQuery query,
+                                                     int limit, int min_score, std::optional<long long> exclude_id);
   [[nodiscard]] PersonView MakeView(const Person& person, const AccessMap& access);
   /// Loads the person for a change by the caller: not found, merged, or not the caller's case team are refused.
   [[nodiscard]] Result<Person> LoadForChange(soci::session& sql, const auth::Context& context, long long id);

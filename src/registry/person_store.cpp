@@ -416,8 +416,8 @@ bool PersonStore::UpdateMain(soci::session& sql, const Person& person, long long
                       "WHERE id = :id AND version = :version",
        soci::use(person.status), soci::use(merged_into), soci::use(chinese_name), soci::use(chinese_key),
        soci::use(family), soci::use(given), soci::use(person.sex), soci::use(birth_date), soci::use(precision),
-       soci::use(death_date), soci::use(languages), soci::use(protected_address), soci::use(now),
-       soci::use(person.id), soci::use(expected_version));
+       soci::use(death_date), soci::use(languages), soci::use(protected_address), soci::use(now), soci::use(person.id),
+       soci::use(expected_version));
   update.execute(true);
   return update.get_affected_rows() == 1;
 }
@@ -582,19 +582,19 @@ void PersonStore::EndInvolvement(soci::session& sql, long long id, const std::st
 }
 
 std::map<long long, std::set<long long>> PersonStore::ActiveInvolvementUnits(soci::session& sql,
-                                                                           const std::vector<long long>& person_ids,
-                                                                           const std::string& today) {
+                                                                             const std::vector<long long>& person_ids,
+                                                                             const std::string& today) {
   if (person_ids.empty()) return {};
   return SelectPersonUnits(sql,
                            "SELECT person_id, unit_id FROM involvements WHERE " +
                                db::IdListCondition(dialect_, "person_id", "ids") +
-                               " AND started_on <= :today AND (ended_on IS NULL OR ended_on >= :today)",
+                               " AND started_on <= :today AND (ended_on IS NULL OR ended_on > :today)",
                            db::IdListValue(dialect_, person_ids), today);
 }
 
 std::map<long long, std::set<long long>> PersonStore::ActiveConsentUnits(soci::session& sql,
-                                                                       const std::vector<long long>& person_ids,
-                                                                       const std::string& today) {
+                                                                         const std::vector<long long>& person_ids,
+                                                                         const std::string& today) {
   if (person_ids.empty()) return {};
   return SelectPersonUnits(sql,
                            "SELECT person_id, unit_id FROM person_consents WHERE " +
@@ -621,10 +621,9 @@ long long PersonStore::InsertConsent(soci::session& sql, long long person_id, Pe
 
 bool PersonStore::WithdrawConsent(soci::session& sql, long long person_id, long long consent_id,
                                   const std::string& withdrawn_on, const std::string& now) {
-  soci::statement update =
-      (sql.prepare << "UPDATE person_consents SET withdrawn_on = :withdrawn, updated_at = :now "
-                      "WHERE id = :id AND person_id = :person AND withdrawn_on IS NULL",
-       soci::use(withdrawn_on), soci::use(now), soci::use(consent_id), soci::use(person_id));
+  soci::statement update = (sql.prepare << "UPDATE person_consents SET withdrawn_on = :withdrawn, updated_at = :now "
+                                           "WHERE id = :id AND person_id = :person AND withdrawn_on IS NULL",
+                            soci::use(withdrawn_on), soci::use(now), soci::use(consent_id), soci::use(person_id));
   update.execute(true);
   return update.get_affected_rows() == 1;
 }
@@ -680,9 +679,8 @@ long long PersonStore::InsertAlert(soci::session& sql, Alert& alert) {
 std::vector<Alert> PersonStore::Alerts(soci::session& sql, long long staff_id, bool unread_only,
                                        std::optional<long long> before_id, int limit) {
   const long long before = before_id.value_or(std::numeric_limits<long long>::max());
-  std::string text =
-      "SELECT id, staff_id, kind, record_type, record_id, params, created_at, read_at FROM alerts "
-      "WHERE staff_id = :staff AND id < :before";
+  std::string text = "SELECT id, staff_id, kind, record_type, record_id, params, created_at, read_at FROM alerts "
+                     "WHERE staff_id = :staff AND id < :before";
   if (unread_only) text += " AND read_at IS NULL";
   text += " ORDER BY id DESC LIMIT :limit";
   return db::SelectRows<AlertRow>(sql, text, [&](soci::statement& s) {

@@ -84,13 +84,11 @@ class PersonStore {
   [[nodiscard]] std::optional<Involvement> FindInvolvement(soci::session& sql, long long id);
   void EndInvolvement(soci::session& sql, long long id, const std::string& ended_on, const std::string& now);
   /// Units with an involvement open on `today`, per person.
-  [[nodiscard]] std::map<long long, std::set<long long>> ActiveInvolvementUnits(soci::session& sql,
-                                                                              const std::vector<long long>& person_ids,
-                                                                              const std::string& today);
+  [[nodiscard]] std::map<long long, std::set<long long>>
+  ActiveInvolvementUnits(soci::session& sql, const std::vector<long long>& person_ids, const std::string& today);
   /// Units the person consented to share with on `today` (0 stands for every unit), per person.
-  [[nodiscard]] std::map<long long, std::set<long long>> ActiveConsentUnits(soci::session& sql,
-                                                                          const std::vector<long long>& person_ids,
-                                                                          const std::string& today);
+  [[nodiscard]] std::map<long long, std::set<long long>>
+  ActiveConsentUnits(soci::session& sql, const std::vector<long long>& person_ids, const std::string& today);
   long long InsertConsent(soci::session& sql, long long person_id, PersonConsent& consent, const std::string& now);
   [[nodiscard]] bool WithdrawConsent(soci::session& sql, long long person_id, long long consent_id,
                                      const std::string& withdrawn_on, const std::string& now);

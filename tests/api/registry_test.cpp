@@ -1,0 +1,441 @@
+// The client registry through the API: registration with the duplicate check, search, the record and its
+// history, and the need-to-know rule tried through every endpoint that returns person data.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+
+#include <boost/json.hpp>
+
+#include "helpers.hpp"
+#include "registry/identity.hpp"
+
+namespace welfare::testing {
+namespace {
+
+namespace json = boost::json;
+
+/// A number no other test uses, spelt in Chinese digits so it can be part of a Chinese name.
+std::string UniqueChinese() {
+  static std::atomic<int> counter{0};
+  static const char* const kDigits[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  const std::string number = std::to_string(getpid() % 100000) + std::to_string(++counter);
+  std::string text;
+  for (char digit : number) text += kDigits[digit - '0'];
+  return text;
+}
+
+/// Letters no other test uses (a romanised name part).
+std::string UniqueLatin() {
+  static std::atomic<int> counter{0};
+  std::string text = "Ka";
+  for (char digit : std::to_string(getpid() % 100000) + std::to_string(++counter)) text.push_back('a' + (digit - '0'));
+  return text;
+}
+
+/// A date of birth few other tests use.
+std::string UniqueBirthDate() {
+  static std::atomic<int> counter{0};
+  const int step = ++counter + getpid() % 97;
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", 1940 + step % 60, 1 + step % 12, 1 + (step * 7) % 28);
+  return text;
+}
+
+/// A valid HKID no other test uses.
+std::string UniqueHkid() {
+  static std::atomic<int> counter{0};
+  char body[8];
+  std::snprintf(body, sizeof body, "Z%06d", (getpid() * 37 + ++counter * 7919) % 1000000);
+  return std::string(body) + registry::HkidCheckDigit(body);
+}
+
+/// A registration body for a new person.
+struct PersonBuilder {
+  std::string chinese_name = "陳" + UniqueChinese();
+  std::string family = "CHAN";
+  std::string given = "Tai " + UniqueLatin();
+  std::string birth_date = UniqueBirthDate();
+  std::string hkid = UniqueHkid();
+  std::string phone = "9" + std::to_string(1000000 + (getpid() * 13) % 8999999);
+  bool protected_address = false;
+
+  [[nodiscard]] json::object Body() const {
+    return {{"chinese_name", chinese_name},
+            {"family_name_en", family},
+            {"given_names_en", given},
+            {"sex", "male"},
+            {"birth_date", birth_date},
+            {"protected_address", protected_address},
+            {"languages", json::array{"yue", "en"}},
+            {"documents", json::array{json::object{{"doc_type", "hkid"}, {"number", hkid}}}},
+            {"contacts", json::array{json::object{{"kind", "mobile"}, {"value", phone}}}},
+            {"addresses", json::array{json::object{{"district", "東區"}, {"street", "英皇道 1 號"}}}}};
+  }
+  /// Registers the person as `client`; returns the record.
+  [[nodiscard]] json::value Create(Client& client) const {
+    const Reply reply = client.Post("/api/v1/persons", Body());
+    if (reply.status != 201) throw std::runtime_error("register person: " + reply.body);
+    return reply.Json();
+  }
+};
+
+std::string PersonPath(long long id) { return "/api/v1/persons/" + std::to_string(id); }
+
+std::string Encode(const std::string& text) {
+  std::string out;
+  for (unsigned char character : text) {
+    if (std::isalnum(character) || character == '-' || character == '.' || character == '_') {
+      out.push_back(static_cast<char>(character));
+    } else {
+      char buffer[4];
+      std::snprintf(buffer, sizeof buffer, "%%%02X", character);
+      out += buffer;
+    }
+  }
+  return out;
+}
+
+json::array Hits(Client& client, const std::string& query) {
+  const Reply reply = client.Get("/api/v1/persons?q=" + Encode(query));
+  if (reply.status != 200) throw std::runtime_error("search: " + reply.body);
+  return reply.Json().at("items").as_array();
+}
+
+const json::value* HitFor(const json::array& hits, long long id) {
+  for (const auto& hit : hits) {
+    if (Int(hit.at("person"), "id") == id) return &hit;
+  }
+  return nullptr;
+}
+
+/// A signed-in staff member of a unit with a role, made for one test.
+Client StaffAt(const std::string& unit, const std::string& role) {
+  StaffBuilder builder;
+  builder.WithRole(role).WithUnit(unit);
+  (void)builder.Create();
+  return ReadyAccount(builder).first;
+}
+
+Client Clerk() {
+  Client clerk(Port());
+  if (SignIn(clerk, "clerk", "OpenWelfare-clerk-2026").status != 200) throw std::runtime_error("clerk sign-in");
+  return clerk;
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(Registry, RegisterSearchAndViewTheRecord) {
+  Client worker = Worker();
+  const PersonBuilder builder;
+  const json::value person = builder.Create(worker);
+  const long long id = Int(person, "id");
+  EXPECT_EQ(Text(person, "access"), "full");
+  EXPECT_EQ(Text(person, "access_reason"), "involvement");
+  EXPECT_EQ(Text(person.at("documents").at(0), "number"), builder.hkid);
+  EXPECT_EQ(Text(person, "birth_precision"), "full");
+
+  // By identity number, typed with brackets and in lower case.
+  std::string typed = builder.hkid;
+  typed[0] = static_cast<char>(std::tolower(typed[0]));
+  typed.insert(typed.size() - 1, "(");
+  typed += ")";
+  const auto by_document = Hits(worker, typed);
+  ASSERT_NE(HitFor(by_document, id), nullptr) << typed;
+  EXPECT_EQ(Text(HitFor(by_document, id)->at("reasons").at(0), "field"), "document");
+
+  // By the Chinese name in Simplified characters with the date of birth.
+  const auto by_name = Hits(worker, "陈" + builder.chinese_name.substr(3) + " " + builder.birth_date);
+  ASSERT_NE(HitFor(by_name, id), nullptr);
+  EXPECT_GE(Int(*HitFor(by_name, id), "score"), 50);
+
+  // By the English name given first, with another romanisation of the surname.
+  const auto by_english = Hits(worker, builder.given + " Chen");
+  ASSERT_NE(HitFor(by_english, id), nullptr);
+  // A hit is a summary: no documents or phone numbers.
+  EXPECT_FALSE(HitFor(by_english, id)->at("person").as_object().contains("documents"));
+  EXPECT_FALSE(HitFor(by_english, id)->at("person").as_object().contains("contacts"));
+
+  // By phone number, with a country code.
+  ASSERT_NE(HitFor(Hits(worker, "+852 " + builder.phone), id), nullptr);
+
+  const Reply viewed = worker.Get(PersonPath(id));
+  ASSERT_EQ(viewed.status, 200) << viewed.body;
+  EXPECT_EQ(Text(viewed.Json(), "chinese_name"), builder.chinese_name);
+  EXPECT_TRUE(Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(id))), "person.view"));
+  EXPECT_TRUE(Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(id))), "person.create"));
+  // The trail shows identity numbers masked only.
+  for (const auto& entry : AuditEntries("record_type=person&record_id=" + std::to_string(id))) {
+    EXPECT_EQ(json::serialize(entry).find(builder.hkid), std::string::npos);
+  }
+}
+
+TEST(Registry, EmptyAndBadSearchesAreRefused) {
+  Client worker = Worker();
+  EXPECT_EQ(worker.Get("/api/v1/persons?q=").status, 422);
+  EXPECT_EQ(worker.Get("/api/v1/persons?q=x&birth_date=1980-13-40").status, 422);
+  Client ngo(Port());
+  ASSERT_EQ(SignIn(ngo, "ngo", "OpenWelfare-ngo-2026").status, 200);
+  EXPECT_EQ(ngo.Get("/api/v1/persons?q=chan").status, 403);
+}
+
+TEST(Registry, ValidationNamesEveryField) {
+  Client worker = Worker();
+  const Reply reply = worker.Post(
+      "/api/v1/persons",
+      json::object{{"sex", "robot"},
+                   {"birth_date", "1980-02-30"},
+                   {"death_date", "2100-01-01"},
+                   {"languages", json::array{"Cantonese!"}},
+                   {"documents", json::array{json::object{{"doc_type", "hkid"}, {"number", "A123456(4)"}},
+                                             json::object{{"doc_type", "twid"}, {"number", "A3"}},
+                                             json::object{{"doc_type", "library"}, {"number", "123"}}}},
+                   {"contacts", json::array{json::object{{"kind", "mobile"}, {"value", "123"}},
+                                            json::object{{"kind", "email"}, {"value", "not-an-address"}}}}});
+  ASSERT_EQ(reply.status, 422) << reply.body;
+  const auto codes = FieldCodes(reply);
+  for (const char* expected :
+       {"chinese_name:name_required", "sex:invalid_choice", "birth_date:invalid_date", "death_date:in_future",
+        "languages:invalid_language", "documents.0.number:check_digit", "documents.1.number:invalid_format",
+        "documents.2.doc_type:invalid_choice", "contacts.0.value:invalid_phone", "contacts.1.value:invalid_email"}) {
+    EXPECT_TRUE(codes.contains(expected)) << expected << " in " << reply.body;
+  }
+  worker.set_language("zh-Hant");
+  const Reply chinese = worker.Post("/api/v1/persons", json::object{{"sex", "male"}});
+  EXPECT_NE(chinese.body.find("請至少填寫中文姓名或英文姓名"), std::string::npos) << chinese.body;
+}
+
+TEST(Registry, RegistrationWarnsOfLikelyDuplicatesAndKeepsTheOverride) {
+  Client worker = Worker();
+  const PersonBuilder first;
+  const long long first_id = Int(first.Create(worker), "id");
+
+  PersonBuilder again = first;
+  again.hkid = UniqueHkid();
+  again.phone = "61234567";
+  const int day = std::stoi(first.birth_date.substr(8, 2));
+  char near_day[4];
+  std::snprintf(near_day, sizeof near_day, "%02d", day <= 25 ? day + 3 : day - 3);
+  again.birth_date = first.birth_date.substr(0, 8) + near_day;  // recorded three days off
+  again.family = "Chen";
+  const Reply warned = worker.Post("/api/v1/persons", again.Body());
+  ASSERT_EQ(warned.status, 409) << warned.body;
+  EXPECT_EQ(warned.Code(), "possible_duplicates");
+  const auto& candidates = warned.Json().at("candidates").as_array();
+  ASSERT_NE(HitFor(candidates, first_id), nullptr) << warned.body;
+
+  json::object body = again.Body();
+  body["duplicate_override"] = json::object{{"reason", "short"}, {"reviewed_ids", json::array{first_id}}};
+  Reply refused = worker.Post("/api/v1/persons", body);
+  ASSERT_EQ(refused.status, 422);
+  EXPECT_TRUE(FieldCodes(refused).contains("duplicate_override.reason:reason_too_short")) << refused.body;
+
+  body["duplicate_override"] = json::object{
+      {"reason", "Different person: twin brother, confirmed by birth certificate"}, {"reviewed_ids", json::array{}}};
+  refused = worker.Post("/api/v1/persons", body);
+  ASSERT_EQ(refused.status, 422);
+  EXPECT_TRUE(FieldCodes(refused).contains("duplicate_override.reviewed_ids:candidates_not_reviewed")) << refused.body;
+
+  body["duplicate_override"] =
+      json::object{{"reason", "Different person: twin brother, confirmed by birth certificate"},
+                   {"reviewed_ids", json::array{first_id}}};
+  const Reply created = worker.Post("/api/v1/persons", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const long long second_id = Int(created.Json(), "id");
+  const auto entries = AuditEntries("action=person.duplicate_override&record_id=" + std::to_string(second_id));
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_NE(json::serialize(entries.at(0)).find("twin brother"), std::string::npos);
+
+  // The same identity number cannot be registered twice, whatever the override.
+  json::object copy = first.Body();
+  copy["chinese_name"] = "林" + UniqueChinese();
+  copy["duplicate_override"] = body["duplicate_override"];
+  const Reply taken = worker.Post("/api/v1/persons", copy);
+  ASSERT_EQ(taken.status, 422) << taken.body;
+  EXPECT_TRUE(FieldCodes(taken).contains("documents.0.number:document_registered")) << taken.body;
+
+  // The form can ask before it submits.
+  const Reply checked = worker.Post("/api/v1/persons/duplicate-check", again.Body());
+  ASSERT_EQ(checked.status, 200) << checked.body;
+  EXPECT_NE(HitFor(checked.Json().at("items").as_array(), first_id), nullptr);
+}
+
+TEST(Registry, ChangesAreVersionedAndKeptAsHistory) {
+  Client worker = Worker();
+  const json::value person = PersonBuilder{}.Create(worker);
+  const long long id = Int(person, "id");
+  const long long version = Int(person, "version");
+  Reply stale = worker.Patch(PersonPath(id), json::object{{"version", version + 5}, {"sex", "female"}});
+  ASSERT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.Code(), "version_conflict");
+  const std::string month = Text(person, "birth_date").substr(0, 7);
+  Reply changed = worker.Patch(PersonPath(id), json::object{{"version", version}, {"birth_date", month}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Text(changed.Json(), "birth_precision"), "year_month");
+
+  const std::string alias = "Ah " + UniqueLatin();
+  Reply added = worker.Post(
+      PersonPath(id) + "/names",
+      json::object{{"version", Int(changed.Json(), "version")}, {"kind", "alias"}, {"given_names_en", alias}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_NE(HitFor(Hits(worker, alias), id), nullptr);
+  const long long name_id = Int(added.Json().at("names").at(0), "id");
+  Reply removed = worker.Delete(PersonPath(id) + "/names/" + std::to_string(name_id) +
+                                "?version=" + std::to_string(Int(added.Json(), "version")));
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(HitFor(Hits(worker, alias), id), nullptr);
+
+  const Reply history = worker.Get(PersonPath(id) + "/changes");
+  ASSERT_EQ(history.status, 200) << history.body;
+  std::vector<std::string> actions;
+  for (const auto& entry : history.Json().at("items").as_array()) actions.push_back(Text(entry, "action"));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"person.part_remove", "person.part_add", "person.update", "person.create"}));
+  const auto& update = history.Json().at("items").at(2).at("changes").at("birth_date");
+  EXPECT_EQ(Text(update, "from"), Text(person, "birth_date"));
+  EXPECT_EQ(Text(update, "to"), month);
+}
+
+TEST(Registry, AnUnrelatedUnitCannotReadTheRecordThroughAnyEndpoint) {
+  Client worker = Worker();
+  PersonBuilder builder;
+  builder.protected_address = true;
+  const json::value person = builder.Create(worker);
+  const long long id = Int(person, "id");
+  const long long version = Int(person, "version");
+  const long long involvement_id = [&] {
+    const Reply involvements = worker.Get(PersonPath(id) + "/involvements");
+    return Int(involvements.Json().at("items").at(0), "id");
+  }();
+  const long long document_id = Int(person.at("documents").at(0), "id");
+
+  Client clerk = Clerk();
+  auto leaks = [&](const Reply& reply) {
+    return reply.body.find(builder.chinese_name) != std::string::npos ||
+           reply.body.find(builder.given) != std::string::npos || reply.body.find(builder.hkid) != std::string::npos ||
+           reply.body.find(builder.phone) != std::string::npos || reply.body.find("英皇道") != std::string::npos;
+  };
+  // Reads show only that the person is known and whom to contact.
+  const Reply viewed = clerk.Get(PersonPath(id));
+  ASSERT_EQ(viewed.status, 200);
+  EXPECT_EQ(Text(viewed.Json(), "access"), "restricted");
+  EXPECT_EQ(Text(viewed.Json().at("contact_units").at(0), "code"), "IFSC-EAST");
+  EXPECT_FALSE(leaks(viewed)) << viewed.body;
+  const Reply searched = clerk.Get("/api/v1/persons?q=" + Encode(builder.hkid));
+  ASSERT_EQ(searched.status, 200);
+  ASSERT_NE(HitFor(searched.Json().at("items").as_array(), id), nullptr);
+  EXPECT_FALSE(leaks(searched)) << searched.body;
+  EXPECT_FALSE(leaks(clerk.Get("/api/v1/persons?q=" + Encode(builder.chinese_name + " " + builder.birth_date))));
+  const Reply checked = clerk.Post("/api/v1/persons/duplicate-check", builder.Body());
+  EXPECT_FALSE(leaks(checked)) << checked.body;
+  json::object again = builder.Body();
+  again["documents"] = json::array{};
+  const Reply warned = clerk.Post("/api/v1/persons", again);
+  EXPECT_EQ(warned.status, 409) << warned.body;
+  EXPECT_FALSE(leaks(warned)) << warned.body;
+  // Every other endpoint refuses.
+  const std::string path = PersonPath(id);
+  const std::vector<std::pair<Reply, std::string>> refused = {
+      {clerk.Get(path + "/involvements"), "involvements"},
+      {clerk.Get(path + "/changes"), "changes"},
+      {clerk.Patch(path, json::object{{"version", version}, {"sex", "female"}}), "update"},
+      {clerk.Post(path + "/names", json::object{{"version", version}, {"chinese_name", "王五"}}), "add name"},
+      {clerk.Post(path + "/contacts", json::object{{"version", version}, {"kind", "mobile"}, {"value", "98765432"}}),
+       "add contact"},
+      {clerk.Delete(path + "/documents/" + std::to_string(document_id) + "?version=" + std::to_string(version)),
+       "remove document"},
+      {clerk.Post(path + "/consents", json::object{{"version", version}}), "add consent"},
+      {clerk.Post(path + "/consents/1/withdraw", json::object{{"version", version}}), "withdraw consent"},
+      {clerk.Post(path + "/involvements/" + std::to_string(involvement_id) + "/end", json::object{}),
+       "end involvement"},
+  };
+  for (const auto& [reply, what] : refused) {
+    EXPECT_EQ(reply.status, 403) << what << ": " << reply.body;
+    EXPECT_FALSE(leaks(reply)) << what;
+  }
+  EXPECT_EQ(Int(worker.Get(path).Json(), "version"), version) << "a refused change changed the record";
+
+  // A consent to share with the clerk's unit opens the record, without the protected address.
+  const Reply consented =
+      worker.Post(path + "/consents",
+                  json::object{{"version", version}, {"unit_id", UnitId("HUALIEN-CITY")}, {"note", "書面同意"}});
+  ASSERT_EQ(consented.status, 201) << consented.body;
+  const Reply shared = clerk.Get(path);
+  EXPECT_EQ(Text(shared.Json(), "access"), "shared");
+  EXPECT_EQ(Text(shared.Json(), "chinese_name"), builder.chinese_name);
+  EXPECT_TRUE(shared.Json().at("address_hidden").as_bool());
+  EXPECT_TRUE(shared.Json().at("addresses").as_array().empty());
+  EXPECT_TRUE(shared.Json().at("contacts").as_array().empty());
+  const long long consent_id = Int(consented.Json().at("consents").at(0), "id");
+  const Reply withdrawn = worker.Post(path + "/consents/" + std::to_string(consent_id) + "/withdraw",
+                                      json::object{{"version", Int(consented.Json(), "version")}});
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(Text(clerk.Get(path).Json(), "access"), "restricted");
+}
+
+TEST(Registry, EmergencyAccessIsTimeLimitedRecordedAndRaised) {
+  Client worker = Worker();
+  const PersonBuilder builder;
+  const long long id = Int(builder.Create(worker), "id");
+  Client clerk = Clerk();
+  const Reply short_reason = clerk.Post(PersonPath(id) + "/break-glass", json::object{{"reason", "need it"}});
+  ASSERT_EQ(short_reason.status, 422);
+  EXPECT_TRUE(FieldCodes(short_reason).contains("reason:reason_too_short"));
+  const std::string reason = "Police report: client found unconscious, next of kin needed now";
+  const Reply opened = clerk.Post(PersonPath(id) + "/break-glass", json::object{{"reason", reason}});
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  EXPECT_EQ(Text(opened.Json(), "access"), "shared");
+  EXPECT_EQ(Text(opened.Json(), "access_reason"), "emergency");
+  EXPECT_FALSE(Text(opened.Json(), "emergency_until").empty());
+  EXPECT_EQ(Text(clerk.Get(PersonPath(id)).Json(), "chinese_name"), builder.chinese_name);
+  const auto entries = AuditEntries("action=person.break_glass&record_id=" + std::to_string(id));
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_NE(json::serialize(entries.at(0)).find("unconscious"), std::string::npos);
+
+  auto raised = [&](Client& client) {
+    const Reply alerts = client.Get("/api/v1/alerts?unread=true");
+    for (const auto& alert : alerts.Json().at("items").as_array()) {
+      if (Text(alert, "kind") == "break_glass" && Text(alert, "record_id") == std::to_string(id)) {
+        return Int(alert, "id");
+      }
+    }
+    return 0LL;
+  };
+  const long long auditor_alert = raised(Auditor());
+  EXPECT_NE(auditor_alert, 0);
+  // The clerk's unit has no supervisor in the demo; the county's reviewer is not one either — so only auditors.
+  EXPECT_EQ(raised(clerk), 0);
+  EXPECT_EQ(Auditor().Post("/api/v1/alerts/" + std::to_string(auditor_alert) + "/read", json::object{}).status, 204);
+  EXPECT_EQ(raised(Auditor()), 0);
+  EXPECT_EQ(clerk.Post("/api/v1/alerts/" + std::to_string(auditor_alert) + "/read", json::object{}).status, 404);
+}
+
+TEST(Registry, RegisteringAtMyUnitGivesTheTeamAccessUntilItEnds) {
+  Client worker = Worker();
+  const PersonBuilder builder;
+  const long long id = Int(builder.Create(worker), "id");
+  Client other = StaffAt("IFSC-KC", "caseworker");
+  EXPECT_EQ(Text(other.Get(PersonPath(id)).Json(), "access"), "restricted");
+  const Reply vague = other.Get("/api/v1/persons?q=" + Encode(builder.given));
+  EXPECT_EQ(HitFor(vague.Json().at("items").as_array(), id), nullptr) << "a vague query lists a restricted person";
+  const Reply registered =
+      other.Post(PersonPath(id) + "/involvements", json::object{{"summary", "Walk-in enquiry about housing"}});
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  EXPECT_EQ(Text(other.Get(PersonPath(id)).Json(), "access"), "full");
+  const Reply history = other.Get(PersonPath(id) + "/involvements");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(history.Json().at("items").as_array().size(), 2u);
+  const Reply ended =
+      other.Post(PersonPath(id) + "/involvements/" + std::to_string(Int(registered.Json(), "id")) + "/end",
+                 json::object{{"ended_on", "2000-01-01"}});
+  EXPECT_EQ(ended.status, 422) << ended.body;
+  const Reply closed = other.Post(
+      PersonPath(id) + "/involvements/" + std::to_string(Int(registered.Json(), "id")) + "/end", json::object{});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(Text(other.Get(PersonPath(id)).Json(), "access"), "restricted");
+  EXPECT_TRUE(
+      Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(id))), "person.register_at_unit"));
+}
+
+}  // namespace
+}  // namespace welfare::testing
