@@ -33,6 +33,7 @@ void RegisterRoutes(ApiRouter& router) {
   RegisterStaffRoutes(router);
   RegisterAuditRoutes(router);
   RegisterPersonRoutes(router);
+  RegisterDuplicateRoutes(router);
 }
 
 Api::Api(Services& services) : services_(services) { RegisterRoutes(router_); }

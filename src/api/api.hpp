@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_queue.hpp"
+#include "registry/merge_service.hpp"
 #include "registry/person_service.hpp"
 
 namespace welfare::api {
@@ -31,6 +32,7 @@ struct Services {
   auth::TokenService& tokens;
   jobs::JobQueue& jobs;
   registry::PersonService& persons;
+  registry::MergeService& merges;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;
@@ -61,6 +63,7 @@ void RegisterStaffRoutes(ApiRouter& router);
 void RegisterAuditRoutes(ApiRouter& router);
 void RegisterSystemRoutes(ApiRouter& router);
 void RegisterPersonRoutes(ApiRouter& router);
+void RegisterDuplicateRoutes(ApiRouter& router);
 
 /// The request pipeline.
 class Api {

@@ -47,6 +47,7 @@ constexpr DemoStaff kStaff[] = {
     {"clerk", "承辦人 林淑芬", "OpenWelfare-clerk-2026", "HUALIEN-CITY", "township_clerk", nullptr, "zh-Hant"},
     {"reviewer", "複審 王建國", "OpenWelfare-reviewer-2026", "HUALIEN", "county_reviewer", nullptr, "zh-Hant"},
     {"ngo", "Mary Chan", "OpenWelfare-ngo-2026", "NGO-CARE-NEC", "ngo_submitter", nullptr, "en"},
+    {"steward", "資料管理員 何家明", "OpenWelfare-steward-2026", "SWD", "data_steward", nullptr, "zh-Hant"},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "registry/identity.hpp"
+#include "registry/json_values.hpp"
 #include "registry/text.hpp"
 
 namespace welfare::registry {
@@ -20,13 +21,9 @@ namespace json = boost::json;
 constexpr int kPostingLimit = 1000;
 constexpr int kScoredCandidates = 300;
 constexpr int kMinimumSearchScore = 15;
-constexpr size_t kMinimumReason = 10;
 constexpr int kRestrictedHitScore = 40;
 
 std::string Today() { return FormatTime(Now()).substr(0, 10); }
-
-json::value Text(const std::optional<std::string>& value) { return value ? json::value(*value) : json::value(nullptr); }
-json::value Int(const std::optional<long long>& value) { return value ? json::value(*value) : json::value(nullptr); }
 
 std::string_view AccessName(Access access) {
   switch (access) {
@@ -717,6 +714,20 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
     }
     return ViewAfterChange(sql, context, person.id);
   });
+}
+
+PersonView PersonService::StewardView(soci::session& sql, long long id) {
+  auto person = store_.Load(sql, id);
+  if (!person) return PersonView{Person{.id = id}};
+  AccessMap access;
+  access.access[id] = Access::kShared;
+  access.reason[id] = "duplicate_review";
+  access.contact_units[id] = {person->registered_unit_id};
+  return MakeView(*person, access);
+}
+
+Access PersonService::AccessFor(soci::session& sql, const auth::Context& context, const Person& person) {
+  return Evaluate(sql, context, {person}).access.at(person.id);
 }
 
 Result<PersonView> PersonService::ViewAfterChange(soci::session& sql, const auth::Context& context, long long id) {

@@ -96,6 +96,11 @@ class PersonService {
                                                   std::optional<long long> before_id, int limit);
   [[nodiscard]] Status MarkAlertRead(const auth::Context& context, long long alert_id);
 
+  /// A record as a data steward reviewing duplicates sees it (the whole record, access "duplicate_review").
+  [[nodiscard]] PersonView StewardView(soci::session& sql, long long id);
+  /// The caller's access to a person.
+  [[nodiscard]] Access AccessFor(soci::session& sql, const auth::Context& context, const Person& person);
+
   /// How long emergency access lasts.
   static constexpr std::chrono::hours kBreakGlassLifetime{4};
 

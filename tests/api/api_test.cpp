@@ -590,7 +590,7 @@ TEST(CommandLine, SeedDemoIsIdempotentAndPrintsTheAccounts) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   const auto parsed = json::parse(again.output.substr(again.output.find('{')));
   const auto& accounts = parsed.at("accounts").as_array();
-  EXPECT_EQ(accounts.size(), 7u);
+  EXPECT_EQ(accounts.size(), 8u);
   const Reply units = Admin().Get("/api/v1/units");
   std::set<std::string> codes;
   for (const auto& unit : units.Json().at("items").as_array()) {

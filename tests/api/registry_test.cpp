@@ -437,5 +437,123 @@ TEST(Registry, RegisteringAtMyUnitGivesTheTeamAccessUntilItEnds) {
       Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(id))), "person.register_at_unit"));
 }
 
+Client Steward() {
+  Client steward(Port());
+  if (SignIn(steward, "steward", "OpenWelfare-steward-2026").status != 200) throw std::runtime_error("steward sign-in");
+  return steward;
+}
+
+TEST(Registry, StewardsMergeDuplicatesAndCanUndoExactly) {
+  Client worker = Worker();
+  const PersonBuilder first;
+  const json::value kept = first.Create(worker);
+  const long long kept_id = Int(kept, "id");
+  PersonBuilder second = first;
+  second.hkid = UniqueHkid();
+  second.phone = "6" + first.phone.substr(1);
+  second.chinese_name = "陈" + first.chinese_name.substr(3);
+  json::object body = second.Body();
+  body["duplicate_override"] =
+      json::object{{"reason", "Client insists this is a different person"}, {"reviewed_ids", json::array{kept_id}}};
+  const Reply created = worker.Post("/api/v1/persons", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const long long merged_id = Int(created.Json(), "id");
+
+  // Only data stewards see the queue.
+  EXPECT_EQ(worker.Get("/api/v1/duplicates").status, 403);
+  Client steward = Steward();
+  long long pair_id = 0;
+  std::optional<std::string> cursor;
+  for (int page = 0; page < 20 && pair_id == 0; ++page) {
+    const Reply queue = steward.Get("/api/v1/duplicates?limit=50" + (cursor ? "&after=" + *cursor : std::string()));
+    ASSERT_EQ(queue.status, 200) << queue.body;
+    for (const auto& item : queue.Json().at("items").as_array()) {
+      if (Int(item.at("pair"), "left_id") == kept_id && Int(item.at("pair"), "right_id") == merged_id) {
+        pair_id = Int(item.at("pair"), "id");
+      }
+    }
+    if (queue.Json().at("next_cursor").is_null()) break;
+    cursor = std::string(queue.Json().at("next_cursor").as_string());
+  }
+  ASSERT_NE(pair_id, 0) << "the override put the pair in the review queue";
+  const Reply pair = steward.Get("/api/v1/duplicates/" + std::to_string(pair_id));
+  ASSERT_EQ(pair.status, 200) << pair.body;
+  EXPECT_EQ(Text(pair.Json().at("left"), "chinese_name"), first.chinese_name);
+  EXPECT_EQ(Text(pair.Json().at("right"), "access_reason"), "duplicate_review");
+  EXPECT_EQ(Text(pair.Json().at("pair"), "source"), "registration");
+
+  const Reply short_reason =
+      steward.Post(PersonPath(kept_id) + "/merge", json::object{{"merged_id", merged_id}, {"reason", "dup"}});
+  EXPECT_EQ(short_reason.status, 422);
+  EXPECT_EQ(steward
+                .Post(PersonPath(kept_id) + "/merge",
+                      json::object{{"merged_id", kept_id}, {"reason", "Same person, confirmed by phone"}})
+                .status,
+            422);
+  const Reply merged = steward.Post(PersonPath(kept_id) + "/merge",
+                                    json::object{{"merged_id", merged_id},
+                                                 {"pair_id", pair_id},
+                                                 {"reason", "Same person: confirmed with the client by phone"},
+                                                 {"take_from_merged", json::array{"birth_date"}}});
+  ASSERT_EQ(merged.status, 201) << merged.body;
+  const long long merge_id = Int(merged.Json(), "id");
+
+  // The survivor keeps both identity numbers, both phones, the merged record's names and its birth date.
+  const Reply survivor = worker.Get(PersonPath(kept_id));
+  ASSERT_EQ(survivor.status, 200);
+  EXPECT_EQ(survivor.Json().at("documents").as_array().size(), 2u);
+  EXPECT_EQ(survivor.Json().at("contacts").as_array().size(), 2u);
+  EXPECT_EQ(Text(survivor.Json().at("names").at(0), "kind"), "merged");
+  EXPECT_EQ(Text(survivor.Json(), "birth_date"), second.birth_date);
+  const Reply gone = worker.Get(PersonPath(merged_id));
+  EXPECT_EQ(Text(gone.Json(), "status"), "merged");
+  EXPECT_EQ(Int(gone.Json(), "merged_into"), kept_id);
+  const auto by_second_document = Hits(worker, second.hkid);
+  ASSERT_EQ(by_second_document.size(), 1u);
+  EXPECT_EQ(Int(by_second_document.at(0).at("person"), "id"), kept_id);
+  EXPECT_EQ(worker.Patch(PersonPath(merged_id), json::object{{"version", 1}, {"sex", "female"}}).Code(),
+            "record_merged");
+  // Twice is refused.
+  EXPECT_EQ(steward
+                .Post(PersonPath(kept_id) + "/merge",
+                      json::object{{"merged_id", merged_id}, {"reason", "Same person, merging again"}})
+                .Code(),
+            "record_merged");
+
+  const Reply undone = steward.Post("/api/v1/merges/" + std::to_string(merge_id) + "/undo",
+                                    json::object{{"reason", "Wrong merge: they are twins after all"}});
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_FALSE(Text(undone.Json(), "undone_at").empty());
+  const Reply restored = worker.Get(PersonPath(kept_id));
+  EXPECT_EQ(restored.Json().at("documents").as_array().size(), 1u);
+  EXPECT_EQ(Text(restored.Json().at("documents").at(0), "number"), first.hkid);
+  EXPECT_TRUE(restored.Json().at("names").as_array().empty());
+  EXPECT_EQ(Text(restored.Json(), "birth_date"), first.birth_date);
+  const Reply back = worker.Get(PersonPath(merged_id));
+  EXPECT_EQ(Text(back.Json(), "status"), "active");
+  EXPECT_EQ(Text(back.Json().at("documents").at(0), "number"), second.hkid);
+  EXPECT_EQ(Int(Hits(worker, second.hkid).at(0).at("person"), "id"), merged_id);
+  EXPECT_EQ(steward
+                .Post("/api/v1/merges/" + std::to_string(merge_id) + "/undo",
+                      json::object{{"reason", "Wrong merge: they are twins after all"}})
+                .Code(),
+            "already_undone");
+  const Reply merges = worker.Get(PersonPath(kept_id) + "/merges");
+  ASSERT_EQ(merges.status, 200) << merges.body;
+  EXPECT_EQ(merges.Json().at("items").as_array().size(), 1u);
+  const auto actions = Actions(AuditEntries("record_type=person&record_id=" + std::to_string(merged_id)));
+  EXPECT_TRUE(Contains(actions, "person.merge"));
+  EXPECT_TRUE(Contains(actions, "person.unmerge"));
+  // The pair is back in the queue and can be marked as two different people.
+  const Reply reopened = steward.Get("/api/v1/duplicates/" + std::to_string(pair_id));
+  EXPECT_EQ(Text(reopened.Json().at("pair"), "status"), "open");
+  const Reply distinct = steward.Post("/api/v1/duplicates/" + std::to_string(pair_id) + "/decision",
+                                      json::object{{"version", Int(reopened.Json().at("pair"), "version")},
+                                                   {"decision", "distinct"},
+                                                   {"note", "Twins"}});
+  ASSERT_EQ(distinct.status, 200) << distinct.body;
+  EXPECT_EQ(Text(distinct.Json(), "status"), "distinct");
+}
+
 }  // namespace
 }  // namespace welfare::testing
