@@ -34,6 +34,7 @@ void RegisterRoutes(ApiRouter& router) {
   RegisterAuditRoutes(router);
   RegisterPersonRoutes(router);
   RegisterDuplicateRoutes(router);
+  RegisterFamilyRoutes(router);
 }
 
 Api::Api(Services& services) : services_(services) { RegisterRoutes(router_); }

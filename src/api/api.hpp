@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_queue.hpp"
+#include "registry/family_service.hpp"
 #include "registry/merge_service.hpp"
 #include "registry/person_service.hpp"
 
@@ -33,6 +34,7 @@ struct Services {
   jobs::JobQueue& jobs;
   registry::PersonService& persons;
   registry::MergeService& merges;
+  registry::FamilyService& families;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;
@@ -64,6 +66,7 @@ void RegisterAuditRoutes(ApiRouter& router);
 void RegisterSystemRoutes(ApiRouter& router);
 void RegisterPersonRoutes(ApiRouter& router);
 void RegisterDuplicateRoutes(ApiRouter& router);
+void RegisterFamilyRoutes(ApiRouter& router);
 
 /// The request pipeline.
 class Api {

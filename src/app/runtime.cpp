@@ -58,10 +58,11 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
       std::chrono::minutes(15));
   persons_ = std::make_unique<registry::PersonService>(*database_, *audit_, key_, *units_);
   merges_ = std::make_unique<registry::MergeService>(*database_, *audit_, *persons_);
+  families_ = std::make_unique<registry::FamilyService>(*database_, *audit_, *persons_);
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
-  services_ =
-      std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_, *tokens_,
-                                                    *jobs_, *persons_, *merges_, metrics_, *static_files_, config.tls});
+  services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
+                                                            *tokens_, *jobs_, *persons_, *merges_, *families_, metrics_,
+                                                            *static_files_, config.tls});
   api_ = std::make_unique<api::Api>(*services_);
 }
 

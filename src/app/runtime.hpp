@@ -59,6 +59,7 @@ class Runtime {
   std::unique_ptr<jobs::JobQueue> jobs_;
   std::unique_ptr<registry::PersonService> persons_;
   std::unique_ptr<registry::MergeService> merges_;
+  std::unique_ptr<registry::FamilyService> families_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<api::Services> services_;

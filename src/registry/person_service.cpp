@@ -422,35 +422,52 @@ json::object PersonService::ToJson(const PersonView& view, Locale /*locale*/) {
   return out;
 }
 
+json::object PersonService::BriefJson(const PersonView& view, Locale locale) {
+  json::object summary = ToJson(view, locale);
+  if (view.access == Access::kNone) return summary;
+  // What is needed to pick the right person, not the whole record.
+  json::object brief;
+  for (const char* field :
+       {"id", "status", "merged_into", "access", "access_reason", "contact_units", "chinese_name", "family_name_en",
+        "given_names_en", "sex", "birth_date", "birth_precision", "death_date", "registered_unit_id"}) {
+    if (const auto* value = summary.if_contains(field)) brief[field] = *value;
+  }
+  const Person& person = view.person;
+  const bool address_hidden = person.protected_address && view.access != Access::kFull;
+  json::value district = nullptr;
+  if (!address_hidden) {
+    for (const auto& address : person.addresses) {
+      if (address.district) district = json::value(*address.district);
+    }
+  }
+  brief["district"] = district;
+  json::array aliases;
+  for (const auto& name : person.names) aliases.push_back(NameJson(name));
+  brief["names"] = std::move(aliases);
+  return brief;
+}
+
 json::object PersonService::HitJson(const SearchHit& hit, Locale locale) {
   json::array reasons;
   for (const auto& reason : hit.score.reasons) {
     reasons.push_back(json::object{{"field", reason.field}, {"level", reason.level}});
   }
-  json::object summary = ToJson(hit.view, locale);
-  if (hit.view.access != Access::kNone) {
-    // A hit shows what is needed to pick the right person, not the whole record.
-    json::object brief;
-    for (const char* field :
-         {"id", "status", "merged_into", "access", "access_reason", "contact_units", "chinese_name", "family_name_en",
-          "given_names_en", "sex", "birth_date", "birth_precision", "death_date", "registered_unit_id"}) {
-      if (const auto* value = summary.if_contains(field)) brief[field] = *value;
+  return {{"person", BriefJson(hit.view, locale)}, {"score", hit.score.score}, {"reasons", std::move(reasons)}};
+}
+
+std::map<long long, PersonView> PersonService::Views(soci::session& sql, const auth::Context& context,
+                                                     const std::vector<long long>& ids) {
+  std::map<long long, PersonView> views;
+  if (ids.empty()) return views;
+  auto persons = store_.LoadForMatching(sql, ids);
+  for (long long id : ids) {
+    if (std::ranges::none_of(persons, [&](const Person& person) { return person.id == id; })) {
+      if (auto other = store_.Find(sql, id)) persons.push_back(*other);  // merged records
     }
-    const Person& person = hit.view.person;
-    const bool address_hidden = person.protected_address && hit.view.access != Access::kFull;
-    json::value district = nullptr;
-    if (!address_hidden) {
-      for (const auto& address : person.addresses) {
-        if (address.district) district = json::value(*address.district);
-      }
-    }
-    brief["district"] = district;
-    json::array aliases;
-    for (const auto& name : person.names) aliases.push_back(NameJson(name));
-    brief["names"] = std::move(aliases);
-    summary = std::move(brief);
   }
-  return {{"person", std::move(summary)}, {"score", hit.score.score}, {"reasons", std::move(reasons)}};
+  const AccessMap access = Evaluate(sql, context, persons);
+  for (const auto& person : persons) views[person.id] = MakeView(person, access);
+  return views;
 }
 
 Result<SearchOutcome> PersonService::FindCandidates(soci::session& sql, const auth::Context& context, MatchQuery query,

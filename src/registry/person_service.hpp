@@ -101,11 +101,19 @@ class PersonService {
   /// The caller's access to a person.
   [[nodiscard]] Access AccessFor(soci::session& sql, const auth::Context& context, const Person& person);
 
+  /// Loads the person for a change by the caller: not found, merged, or not the caller's case team are refused.
+  [[nodiscard]] Result<Person> LoadForChange(soci::session& sql, const auth::Context& context, long long id);
+
   /// How long emergency access lasts.
   static constexpr std::chrono::hours kBreakGlassLifetime{4};
 
   /// The JSON of a view (restricted views carry only the id and the units to contact).
   [[nodiscard]] boost::json::object ToJson(const PersonView& view, Locale locale);
+  /// A summary of a person for lists (search hits, family members): no documents, contacts or consents.
+  [[nodiscard]] boost::json::object BriefJson(const PersonView& view, Locale locale);
+  /// Views of several persons as the caller may see them (names, contacts and addresses loaded).
+  [[nodiscard]] std::map<long long, PersonView> Views(soci::session& sql, const auth::Context& context,
+                                                      const std::vector<long long>& ids);
   /// The JSON of a search hit: a summary, not the whole record.
   [[nodiscard]] boost::json::object HitJson(const SearchHit& hit, Locale locale);
 
@@ -121,8 +129,6 @@ class PersonService {
   [[nodiscard]] Result<SearchOutcome> FindCandidates(soci::session& sql, const auth::Context& context, MatchQuery query,
                                                      int limit, int min_score, std::optional<long long> exclude_id);
   [[nodiscard]] PersonView MakeView(const Person& person, const AccessMap& access);
-  /// Loads the person for a change by the caller: not found, merged, or not the caller's case team are refused.
-  [[nodiscard]] Result<Person> LoadForChange(soci::session& sql, const auth::Context& context, long long id);
   [[nodiscard]] Result<PersonView> ViewAfterChange(soci::session& sql, const auth::Context& context, long long id);
   [[nodiscard]] std::string DocumentHash(const std::string& canonical) const;
 

@@ -555,5 +555,82 @@ TEST(Registry, StewardsMergeDuplicatesAndCanUndoExactly) {
   EXPECT_EQ(Text(distinct.Json(), "status"), "distinct");
 }
 
+TEST(Registry, FamilyLinksShowEachMemberAsTheCallerMaySeeThem) {
+  Client worker = Worker();
+  const long long mother = Int(PersonBuilder{}.Create(worker), "id");
+  PersonBuilder child_builder;
+  child_builder.chinese_name = "黃" + UniqueChinese();
+  child_builder.family = "WONG";
+  const long long child = Int(child_builder.Create(worker), "id");
+  Client clerk = Clerk();
+  PersonBuilder father_builder;
+  father_builder.chinese_name = "林" + UniqueChinese();
+  father_builder.family = "LAM";
+  const long long father = Int(father_builder.Create(clerk), "id");
+
+  const Reply linked =
+      worker.Post(PersonPath(mother) + "/relationships", json::object{{"related_id", child}, {"kind", "parent"}});
+  ASSERT_EQ(linked.status, 201) << linked.body;
+  EXPECT_EQ(worker.Post(PersonPath(mother) + "/relationships", json::object{{"related_id", child}, {"kind", "parent"}})
+                .status,
+            422);
+  EXPECT_EQ(worker.Post(PersonPath(mother) + "/relationships", json::object{{"related_id", mother}, {"kind", "spouse"}})
+                .status,
+            422);
+  // The worker may link a family member they cannot see; the link then shows only whom to contact.
+  ASSERT_EQ(
+      worker.Post(PersonPath(child) + "/relationships", json::object{{"related_id", father}, {"kind", "child"}}).status,
+      201);
+  const Reply household =
+      worker.Post("/api/v1/households",
+                  json::object{{"kind", "living_together"},
+                               {"members", json::array{json::object{{"person_id", mother}, {"role", "head"}},
+                                                       json::object{{"person_id", child}, {"role", "child"}}}}});
+  ASSERT_EQ(household.status, 201) << household.body;
+
+  const Reply family = worker.Get(PersonPath(child) + "/family");
+  ASSERT_EQ(family.status, 200) << family.body;
+  const auto& links = family.Json().at("relationships").as_array();
+  ASSERT_EQ(links.size(), 2u);
+  for (const auto& link : links) {
+    const long long other = Int(link.at("person"), "id");
+    if (other == mother) {
+      EXPECT_EQ(Text(link, "kind"), "parent");
+      EXPECT_EQ(Text(link.at("person"), "access"), "full");
+    } else {
+      EXPECT_EQ(other, father);
+      EXPECT_EQ(Text(link, "kind"), "parent");
+      EXPECT_EQ(Text(link.at("person"), "access"), "restricted");
+      EXPECT_EQ(family.body.find(father_builder.chinese_name), std::string::npos);
+    }
+  }
+  EXPECT_EQ(family.Json().at("households").at(0).at("members").as_array().size(), 2u);
+  const Reply from_mother = worker.Get(PersonPath(mother) + "/family");
+  EXPECT_EQ(Text(from_mother.Json().at("relationships").at(0), "kind"), "child");
+
+  // Outside the need-to-know the family is not shown, and households cannot be changed.
+  EXPECT_EQ(clerk.Get(PersonPath(child) + "/family").status, 403);
+  const long long household_id = Int(household.Json(), "id");
+  EXPECT_EQ(clerk
+                .Post("/api/v1/households/" + std::to_string(household_id) + "/members",
+                      json::object{{"person_id", child}, {"role", "other"}})
+                .status,
+            422);  // already a member
+  const long long member_id = Int(household.Json().at("members").at(1), "id");
+  EXPECT_EQ(clerk
+                .Post("/api/v1/households/" + std::to_string(household_id) + "/members/" + std::to_string(member_id) +
+                          "/leave",
+                      json::object{})
+                .status,
+            403);
+  const Reply left = worker.Post("/api/v1/households/" + std::to_string(household_id) + "/members/" +
+                                     std::to_string(member_id) + "/leave",
+                                 json::object{});
+  ASSERT_EQ(left.status, 200) << left.body;
+  EXPECT_FALSE(Text(left.Json().at("members").at(1), "left_on").empty());
+  EXPECT_TRUE(Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(child))),
+                       "person.relationship_add"));
+}
+
 }  // namespace
 }  // namespace welfare::testing
