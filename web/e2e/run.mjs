@@ -10,8 +10,11 @@ import { TotpClock } from './lib/totp.mjs';
 import {
   acceptanceWalk,
   auditorExport,
+  auditorSignIn,
   idleTimeout,
   newStaffFirstSignIn,
+  registryEmergency,
+  registryWorker,
   signInPageAndWrongPassword,
   tour,
   workerPermissions,
@@ -73,18 +76,39 @@ try {
   };
   const shared = { newPage, accounts: server.accounts, clock: new TotpClock() };
 
-  await harness.scenario('Sign-in page and wrong password', () => signInPageAndWrongPassword(harness, shared));
+  // E2E_ONLY=word runs only the scenarios whose name contains it (and those they need).
+  const only = process.env.E2E_ONLY?.toLowerCase() ?? '';
+  const wanted = (name) => name.toLowerCase().includes(only);
+  const scenario = (name, fn) => (wanted(name) ? harness.scenario(name, fn) : Promise.resolve());
+
+  await scenario('Sign-in page and wrong password', () => signInPageAndWrongPassword(harness, shared));
   let walk = null;
-  await harness.scenario('Acceptance walk (demo administrator)', async () => {
+  await scenario('Acceptance walk (demo administrator)', async () => {
     walk = await acceptanceWalk(harness, shared);
   });
   if (walk) {
-    await harness.scenario('Every screen in both languages (accessibility, screenshots, tablet)', () => tour(harness, walk));
-    await harness.scenario('New staff account: first sign-in', () => newStaffFirstSignIn(harness, { ...shared, walk }));
+    await scenario('Every screen in both languages (accessibility, screenshots, tablet)', () => tour(harness, walk));
+    await scenario('New staff account: first sign-in', () => newStaffFirstSignIn(harness, { ...shared, walk }));
   }
-  await harness.scenario('Caseworker permissions', () => workerPermissions(harness, shared));
-  await harness.scenario('Auditor export', () => auditorExport(harness, shared));
-  await harness.scenario('Idle timeout', () => idleTimeout(harness, shared));
+  await scenario('Caseworker permissions', () => workerPermissions(harness, shared));
+  let registry = null;
+  await scenario('Client registry: search, registration, duplicate warning, person page (caseworker, tablet)', async () => {
+    registry = await registryWorker(harness, shared);
+  });
+  let auditor = null;
+  const registryEmergencyName = 'Client registry: another unit, emergency access, alert to the auditor';
+  await scenario('Auditor export', async () => {
+    auditor = await auditorExport(harness, shared);
+  });
+  if (registry && !auditor && wanted(registryEmergencyName)) {
+    await harness.scenario('Auditor sign-in (for the alert)', async () => {
+      auditor = await auditorSignIn(harness, shared);
+    });
+  }
+  if (registry && auditor) {
+    await scenario(registryEmergencyName, () => registryEmergency(harness, { ...shared, registry, auditor }));
+  }
+  await scenario('Idle timeout', () => idleTimeout(harness, shared));
   await harness.scenario('No console errors or CSP violations', async () => {
     await harness.check('no console errors, page errors or CSP violations in any page', async () => {
       const problems = watches.flatMap((watch) => watch.problems);

@@ -470,8 +470,8 @@ export async function workerPermissions(h, { newPage, accounts }) {
   await h.screen(page, 'session-ended.en');
 }
 
-/** The auditor may export the audit trail as CSV (the administrator may not). */
-export async function auditorExport(h, { newPage, accounts, clock }) {
+/** The auditor signs in (password and one-time code) on the audit trail. */
+export async function auditorSignIn(h, { newPage, accounts, clock }) {
   const auditor = accounts.find((account) => account.username === 'auditor');
   const { page } = await newPage();
   await page.goto('/audit');
@@ -481,6 +481,12 @@ export async function auditorExport(h, { newPage, accounts, clock }) {
     await waitForConsole(page);
     await page.getByTestId('audit-table').waitFor({ timeout: TIMEOUT });
   });
+  return { page };
+}
+
+/** The auditor may export the audit trail as CSV (the administrator may not). */
+export async function auditorExport(h, shared) {
+  const { page } = await auditorSignIn(h, shared);
   await h.check('auditor: "export CSV" downloads the audit trail with the cookie', async () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByTestId('export-csv').click()]);
     assert.equal(download.suggestedFilename(), 'audit-trail.csv');
@@ -489,6 +495,7 @@ export async function auditorExport(h, { newPage, accounts, clock }) {
     const csv = await readFile(path, 'utf8');
     assert.ok(csv.includes('actor_username') && csv.includes('staff.create'), 'CSV has a header and entries');
   });
+  return { page };
 }
 
 /** Idle timeout: a warning two minutes before, "stay signed in" keeps the session, then it ends. */
@@ -528,4 +535,356 @@ export async function idleTimeout(h, { newPage, accounts }) {
     assert.equal(answer.status(), 401, 'the server session was ended too');
   });
   await h.screen(page, 'session-ended.zh-Hant');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client registry.
+
+/** A valid HKID no other run uses (Z + six digits + check digit), e.g. Z123456(3). */
+function uniqueHkid() {
+  const body = `Z${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+  const padded = ` ${body}`;
+  let sum = 0;
+  for (let index = 0; index < 8; index += 1) {
+    const character = padded[index];
+    const value = character === ' ' ? 36 : /[A-Z]/.test(character) ? character.charCodeAt(0) - 55 : Number(character);
+    sum += value * (9 - index);
+  }
+  const check = (11 - (sum % 11)) % 11;
+  const digit = check === 10 ? 'A' : String(check);
+  return { typed: `${body}(${digit})`, canonical: `${body}${digit}` };
+}
+
+/** The page is no wider than the window (nothing to scroll sideways at tablet width). */
+async function noSidewaysScroll(page) {
+  const widths = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, window: window.innerWidth }));
+  assert.ok(widths.content <= widths.window, `page is ${widths.content}px wide in a ${widths.window}px window`);
+}
+
+/**
+ * Switches the language while a dialog covers the header: the click is sent to the switch itself
+ * (a person would close the dialog first; the test wants the same dialog in the other language).
+ */
+async function switchLanguageBehindDialog(page, to) {
+  if ((await currentLanguage(page)) === to) return;
+  await page.getByTestId('language-switch').first().dispatchEvent('click');
+  await page.waitForFunction((language) => document.documentElement.lang === language, to, { timeout: TIMEOUT });
+}
+
+/** Screenshot + axe in both languages, ending in zh-Hant. */
+async function bothLanguages(h, page, name, { dialog = false } = {}) {
+  for (const language of ['en', 'zh-Hant']) {
+    if (dialog) await switchLanguageBehindDialog(page, language);
+    else await switchLanguage(page, language);
+    await h.screen(page, `${name}.${language}`);
+  }
+}
+
+async function fillRegistration(page, language, person) {
+  const form = page.getByTestId('person-register-form');
+  await form.waitFor({ timeout: TIMEOUT });
+  await form.getByLabel(exactLabel(tr(language, 'person.chineseName'))).first().fill(person.chinese);
+  await form.getByLabel(exactLabel(tr(language, 'person.familyNameEn'))).first().fill(person.family);
+  await form.getByLabel(exactLabel(tr(language, 'person.givenNamesEn'))).first().fill(person.given);
+  await form.getByRole('radio', { name: tr(language, 'sex.male') }).check();
+  await form.getByLabel(exactLabel(tr(language, 'person.birthDate'))).fill(person.birth);
+  if (person.hkid) {
+    const document = form.getByRole('group', { name: tr(language, 'person.documentN', { n: 1 }) });
+    await document.getByLabel(exactLabel(tr(language, 'person.docNumber'))).fill(person.hkid);
+  }
+  const contact = form.getByRole('group', { name: tr(language, 'person.contactN', { n: 1 }) });
+  await contact.getByLabel(exactLabel(tr(language, 'person.contactValue'))).fill(person.phone);
+  const address = form.getByRole('group', { name: tr(language, 'person.addressN', { n: 1 }) });
+  await address.getByLabel(exactLabel(tr(language, 'person.district'))).fill('東區');
+  await address.getByLabel(exactLabel(tr(language, 'person.street'))).fill(person.street);
+  return form;
+}
+
+/** The caseworker: search, register, the duplicate warning and its override, the person page. */
+export async function registryWorker(h, { newPage, accounts }) {
+  const worker = accounts.find((account) => account.username === 'worker');
+  const { page } = await newPage({ viewport: { width: 768, height: 1024 } });
+  const hkid = uniqueHkid();
+  const first = { chinese: '陳國強', family: 'CHAN', given: 'Kwok Keung', birth: '1975-03-14', hkid: hkid.typed, phone: '91234567', street: '英皇道 100 號' };
+  const second = { chinese: '陈国强', family: 'CHEN', given: 'Kwok Keung', birth: '1975-03-14', hkid: null, phone: '61234567', street: '筲箕灣道 8 號' };
+  const out = { hkid, chinese: first.chinese };
+
+  await page.goto('/');
+  await h.check('worker (tablet, 768 px): signs in and lands on the client search', async () => {
+    await signInWithPassword(page, worker.username, worker.password);
+    await waitForConsole(page);
+    await switchLanguage(page, 'zh-Hant');
+    await page.waitForURL((url) => url.pathname === '/persons', { timeout: TIMEOUT });
+    await expectHeading(page, 'zh-Hant', 'person.searchTitle');
+    await page.getByTestId('search-help').waitFor();
+    assert.equal(
+      await page.getByTestId('person-search-box').getAttribute('placeholder'),
+      tr('zh-Hant', 'person.searchPlaceholder'),
+      'the search box says what to type',
+    );
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'persons-search');
+
+  await h.check('worker: search by keyboard for someone not yet registered: "no one found", query kept in the address', async () => {
+    await page.getByTestId('person-search-box').focus();
+    await page.keyboard.type(first.chinese);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === first.chinese, { timeout: TIMEOUT });
+    await page.getByRole('heading', { name: tr('zh-Hant', 'person.noResultsTitle') }).waitFor({ timeout: TIMEOUT });
+    await page.reload();
+    assert.equal(await page.getByTestId('person-search-box').inputValue(), first.chinese, 'the query comes back from the address');
+    await page.getByRole('heading', { name: tr('zh-Hant', 'person.noResultsTitle') }).waitFor({ timeout: TIMEOUT });
+  });
+  await h.screen(page, 'persons-no-results.zh-Hant');
+
+  await h.check('worker: "register a person" opens the registration form', async () => {
+    await page.getByTestId('person-register').first().click();
+    await page.waitForURL((url) => url.pathname === '/persons/new', { timeout: TIMEOUT });
+    await expectHeading(page, 'zh-Hant', 'person.registerTitle');
+    await page.getByTestId('possible-duplicates').getByText(tr('zh-Hant', 'person.possibleWaiting')).waitFor();
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-register');
+
+  await h.check(`worker: registers ${first.chinese} (${first.family} ${first.given}, ${first.birth}, HKID): no possible duplicates`, async () => {
+    const form = await fillRegistration(page, 'zh-Hant', first);
+    await pick(page, tr('zh-Hant', 'person.languages'), tr('zh-Hant', 'personLanguage.yue'), form);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('possible-none').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('person-register-submit').click();
+    await page.waitForURL(/\/persons\/\d+$/, { timeout: TIMEOUT });
+    out.firstId = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.locator('main h1', { hasText: first.chinese }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('access-badge').getAttribute('data-access'), 'full');
+  });
+
+  await h.check(`worker: registering ${second.chinese} (Simplified) / ${second.family} ${second.given} shows the first record while typing`, async () => {
+    await page.goto('/persons/new');
+    await fillRegistration(page, 'zh-Hant', second);
+    const panel = page.getByTestId('possible-duplicates');
+    await panel.locator(`[data-testid="hit"][data-person-id="${out.firstId}"]`).waitFor({ timeout: TIMEOUT });
+    const reasons = (await panel.getByTestId('reasons').first().textContent()) ?? '';
+    assert.ok(reasons.includes(tr('zh-Hant', 'matchField.chinese_name')), `reasons: ${reasons}`);
+    assert.ok(reasons.includes(tr('zh-Hant', 'matchField.birth_date')), `reasons: ${reasons}`);
+  });
+  await h.screen(page, 'person-register-possible.zh-Hant');
+
+  await h.check('worker: saving anyway shows the candidates beside what was typed', async () => {
+    await page.getByTestId('person-register-submit').click();
+    const review = page.getByTestId('duplicate-review');
+    await review.waitFor({ timeout: TIMEOUT });
+    await review.locator(`th[data-candidate="${out.firstId}"]`).waitFor();
+    const table = (await review.getByTestId('duplicate-table').textContent()) ?? '';
+    assert.ok(table.includes(second.chinese) && table.includes(first.chinese), 'both the typed and the existing name are shown');
+    assert.ok(table.includes('CHEN Kwok Keung') && table.includes('CHAN Kwok Keung'), 'both romanisations are shown');
+    await review.getByTestId('open-candidate').first().waitFor();
+  });
+  await bothLanguages(h, page, 'person-duplicates', { dialog: true });
+
+  await h.check('worker: "this is a different person" needs a written reason', async () => {
+    const review = page.getByTestId('duplicate-review');
+    await review.getByTestId('different-person').click();
+    const form = review.getByTestId('override-form');
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.overrideReason'))).fill('不是他');
+    await form.getByTestId('override-submit').click();
+    await form.getByText(tr('zh-Hant', 'person.reasonTooShort', { min: 10 })).waitFor({ timeout: TIMEOUT });
+  });
+  await h.screen(page, 'person-override.zh-Hant');
+  await h.check('worker: with a reason the second record is created, and both records exist', async () => {
+    const form = page.getByTestId('override-form');
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.overrideReason'))).fill('孿生兄弟：已核對出生證明書，證件號碼不同，住址亦不同');
+    await form.getByTestId('override-submit').click();
+    await page.waitForURL((url) => /^\/persons\/\d+$/.test(url.pathname) && url.pathname !== `/persons/${out.firstId}`, { timeout: TIMEOUT });
+    out.secondId = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.locator('main h1', { hasText: second.chinese }).waitFor({ timeout: TIMEOUT });
+    await page.goto(`/persons?q=${encodeURIComponent(`${first.chinese} ${first.birth}`)}`);
+    for (const id of [out.firstId, out.secondId]) {
+      await page.locator(`[data-testid="hit"][data-person-id="${id}"]`).waitFor({ timeout: TIMEOUT });
+    }
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'persons-results');
+
+  await h.check('worker: the override is in the change history of the new record', async () => {
+    await page.goto(`/persons/${out.secondId}?tab=changes`);
+    await page.locator('li[data-testid="change-row"][data-action="person.duplicate_override"]').waitFor({ timeout: TIMEOUT });
+    const text = (await page.getByTestId('change-history').textContent()) ?? '';
+    assert.ok(text.includes(tr('zh-Hant', 'auditAction.person_duplicate_override')), 'the action is shown by its label');
+    assert.ok(text.includes('孿生兄弟'), 'the reason is shown');
+  });
+  await h.screen(page, 'person-changes.zh-Hant');
+
+  await h.check('worker: finds the person by ID number (typed with brackets) and opens the record', async () => {
+    await go(page, '/persons');
+    await page.getByTestId('person-search-box').fill(hkid.typed);
+    await page.getByTestId('person-search-submit').click();
+    const hit = page.locator(`[data-testid="hit"][data-person-id="${out.firstId}"]`);
+    await hit.waitFor({ timeout: TIMEOUT });
+    assert.ok(((await hit.getByTestId('reasons').textContent()) ?? '').includes(tr('zh-Hant', 'matchField.document')));
+    await hit.getByRole('link', { name: first.chinese }).click();
+    await page.waitForURL((url) => url.pathname === `/persons/${out.firstId}`, { timeout: TIMEOUT });
+  });
+  await h.check('worker: the person page shows names, sex, date of birth, document, contact and address', async () => {
+    await page.locator('main h1', { hasText: first.chinese }).waitFor({ timeout: TIMEOUT });
+    const header = (await page.getByTestId('person-header').textContent()) ?? '';
+    assert.ok(header.includes('CHAN Kwok Keung') && header.includes(first.birth) && header.includes(tr('zh-Hant', 'sex.male')), header);
+    assert.equal((await page.getByTestId('document-number').first().textContent())?.trim(), hkid.canonical);
+    assert.ok(((await page.getByTestId('part-contacts').textContent()) ?? '').includes(first.phone));
+    assert.ok(((await page.getByTestId('part-addresses').textContent()) ?? '').includes(first.street));
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-details');
+  await h.check('worker: adds an alias; it is listed and the change history records it', async () => {
+    await page.getByTestId('part-names').getByTestId('add-names').click();
+    const form = page.getByTestId('add-names-form');
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.givenNamesEn'))).fill('Ah Keung');
+    await form.locator('button[type="submit"]').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await page.getByTestId('part-names').getByText('Ah Keung').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('tab-changes').click();
+    await page.locator('li[data-testid="change-row"][data-action="person.part_add"]').waitFor({ timeout: TIMEOUT });
+  });
+  await h.check('worker: the edit dialog opens with the current details', async () => {
+    await page.getByTestId('tab-details').click();
+    await page.getByTestId('person-edit').click();
+    const form = page.getByTestId('person-edit-form');
+    await form.waitFor();
+    assert.equal(await form.getByLabel(exactLabel(tr('zh-Hant', 'person.chineseName'))).inputValue(), first.chinese);
+  });
+  await h.screen(page, 'person-edit.zh-Hant');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('person-edit-form').waitFor({ state: 'hidden' });
+  await h.check('worker: service history lists the registration at the worker\'s unit', async () => {
+    await page.getByTestId('tab-service').click();
+    const item = page.getByTestId('involvement').first();
+    await item.waitFor({ timeout: TIMEOUT });
+    const text = (await item.textContent()) ?? '';
+    assert.ok(text.includes('東區綜合家庭服務中心') && text.includes(tr('zh-Hant', 'person.ongoing')), text);
+    assert.equal(await page.getByTestId('register-at-unit').count(), 0, 'already a client of this unit');
+  });
+  await bothLanguages(h, page, 'person-service');
+  await h.check('worker: records a consent to share with one unit, then withdraws it', async () => {
+    await page.getByTestId('tab-consents').click();
+    await page.getByTestId('no-consents').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('add-consent').click();
+    const form = page.getByTestId('add-consent-form');
+    await form.waitFor();
+    await pick(page, exactLabel(tr('zh-Hant', 'person.consentUnit')), /IFSC-KC/, form);
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.consentNote'))).fill('書面同意，轉介九龍城中心跟進');
+    await form.locator('button[type="submit"]').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    const row = page.locator('li[data-testid="consent-row"]').first();
+    await row.getByText(tr('zh-Hant', 'person.consentInForce')).waitFor({ timeout: TIMEOUT });
+    assert.ok(((await row.textContent()) ?? '').includes('IFSC-KC'));
+  });
+  await h.screen(page, 'person-consents.zh-Hant');
+  await h.check('worker: withdrawing the consent keeps it listed as withdrawn', async () => {
+    const row = page.locator('li[data-testid="consent-row"]').first();
+    await row.getByRole('button', { name: new RegExp(tr('zh-Hant', 'person.withdraw')) }).click();
+    await confirm(page);
+    await page.locator('li[data-testid="consent-row"][data-withdrawn="true"]').waitFor({ timeout: TIMEOUT });
+  });
+
+  await h.check('worker: an ID number already registered is refused on its own field (second document row)', async () => {
+    await page.goto('/persons/new');
+    const form = await fillRegistration(page, 'zh-Hant', { ...second, chinese: '李大文', family: 'LEE', given: 'Tai Man', birth: '1990', hkid: null });
+    await form.getByTestId('add-documents').click();
+    const row = form.getByRole('group', { name: tr('zh-Hant', 'person.documentN', { n: 2 }) });
+    await row.getByLabel(exactLabel(tr('zh-Hant', 'person.docNumber'))).fill(hkid.typed);
+    await page.getByTestId('person-register-submit').click();
+    const error = row.locator('.mantine-InputWrapper-error');
+    await error.waitFor({ timeout: TIMEOUT });
+    assert.ok(((await error.textContent()) ?? '').includes(String(out.firstId)), 'the message names the record that has the number');
+    assert.equal(await form.getByRole('group', { name: tr('zh-Hant', 'person.documentN', { n: 1 }) }).locator('.mantine-InputWrapper-error').count(), 0);
+    assert.equal(new URL(page.url()).pathname, '/persons/new', 'nothing was created');
+  });
+  await h.screen(page, 'person-register-error.zh-Hant');
+  return out;
+}
+
+/** Another unit's clerk: only "known — contact …", then emergency access; the auditor is alerted. */
+export async function registryEmergency(h, { newPage, accounts, registry, auditor }) {
+  const clerk = accounts.find((account) => account.username === 'clerk');
+  const { page } = await newPage();
+  const reason = '警方來電：當事人昏迷送院，需即時聯絡其家人及負責社工';
+  await page.goto('/persons');
+  await h.check('clerk (another unit): finds the person by ID number but sees only "known — contact IFSC-EAST"', async () => {
+    await signInWithPassword(page, clerk.username, clerk.password);
+    await waitForConsole(page);
+    await switchLanguage(page, 'zh-Hant');
+    await page.getByTestId('person-search-box').fill(registry.hkid.typed);
+    await page.getByTestId('person-search-submit').click();
+    const hit = page.locator(`[data-testid="hit"][data-person-id="${registry.firstId}"]`);
+    await hit.waitFor({ timeout: TIMEOUT });
+    assert.equal(await hit.getAttribute('data-access'), 'restricted');
+    const text = (await hit.textContent()) ?? '';
+    assert.ok(text.includes('IFSC-EAST'), text);
+    const main = (await page.locator('main').textContent()) ?? '';
+    assert.ok(!main.includes(registry.chinese) && !main.includes('Kwok Keung') && !main.includes('1975'), 'nothing of the person leaks');
+  });
+  await bothLanguages(h, page, 'persons-restricted-hit');
+  await h.check('clerk: the record page says whom to contact and offers emergency access', async () => {
+    await page.locator(`[data-testid="hit"][data-person-id="${registry.firstId}"] a`).first().click();
+    await page.getByTestId('restricted-view').waitFor({ timeout: TIMEOUT });
+    assert.ok(((await page.getByTestId('contact-units').textContent()) ?? '').includes('IFSC-EAST'));
+    assert.ok(!((await page.locator('main').textContent()) ?? '').includes(registry.chinese));
+  });
+  await bothLanguages(h, page, 'person-restricted');
+  await h.check('clerk: emergency access warns that supervisors and auditors are notified', async () => {
+    await page.getByTestId('break-glass').click();
+    const form = page.getByTestId('break-glass-form');
+    await form.waitFor();
+    assert.ok(((await form.textContent()) ?? '').includes(tr('zh-Hant', 'person.emergencyWarningNotified')));
+  });
+  await bothLanguages(h, page, 'person-break-glass', { dialog: true });
+  await h.check('clerk: emergency access needs a reason of at least 20 characters', async () => {
+    const form = page.getByTestId('break-glass-form');
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.emergencyReason'))).fill('緊急');
+    await form.getByTestId('break-glass-submit').click();
+    await form.getByText(tr('zh-Hant', 'person.reasonTooShort', { min: 20 })).waitFor({ timeout: TIMEOUT });
+  });
+  await h.check('clerk: with a reason the record opens under an emergency banner', async () => {
+    const form = page.getByTestId('break-glass-form');
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'person.emergencyReason'))).fill(reason);
+    await form.getByTestId('break-glass-submit').click();
+    await page.getByTestId('emergency-banner').waitFor({ timeout: TIMEOUT });
+    await page.locator('main h1', { hasText: registry.chinese }).waitFor();
+    assert.equal(await page.getByTestId('access-badge').getAttribute('data-access'), 'emergency');
+    assert.equal((await page.getByTestId('document-number').first().textContent())?.trim(), registry.hkid.canonical);
+  });
+  await bothLanguages(h, page, 'person-emergency');
+
+  await h.check('auditor: the bell counts the unread alert; the drawer shows who, why and a link to the record', async () => {
+    const auditorPage = auditor.page;
+    await auditorPage.goto('/account');
+    await waitForConsole(auditorPage);
+    await switchLanguage(auditorPage, 'zh-Hant');
+    await auditorPage.waitForFunction(() => Number(document.querySelector('[data-testid="alerts-bell"]')?.getAttribute('data-count')) > 0, null, {
+      timeout: TIMEOUT,
+    });
+    await auditorPage.getByTestId('alerts-bell').click();
+    const drawer = auditorPage.getByRole('dialog', { name: tr('zh-Hant', 'alerts.title') });
+    await drawer.waitFor({ timeout: TIMEOUT });
+    const alert = drawer.locator('[data-testid="alert"]', { hasText: reason });
+    await alert.waitFor({ timeout: TIMEOUT });
+    const text = (await alert.textContent()) ?? '';
+    assert.ok(text.includes('承辦人 林淑芬') && text.includes(String(registry.firstId)), text);
+    await alert.getByRole('link', { name: tr('zh-Hant', 'alerts.openRecord', { id: registry.firstId }) }).waitFor();
+  });
+  await bothLanguages(h, auditor.page, 'alerts', { dialog: true });
+  await h.check('auditor: "mark as read" removes the alert from the unread list and the count', async () => {
+    const auditorPage = auditor.page;
+    const before = Number(await auditorPage.getByTestId('alerts-bell').getAttribute('data-count'));
+    const drawer = auditorPage.getByRole('dialog', { name: tr('zh-Hant', 'alerts.title') });
+    const alert = drawer.locator('[data-testid="alert"]', { hasText: reason });
+    await alert.getByTestId('mark-read').click();
+    await alert.waitFor({ state: 'detached', timeout: TIMEOUT });
+    await auditorPage.waitForFunction(
+      (count) => Number(document.querySelector('[data-testid="alerts-bell"]')?.getAttribute('data-count')) === count - 1,
+      before,
+      { timeout: TIMEOUT },
+    );
+    await auditorPage.keyboard.press('Escape');
+  });
 }

@@ -7,6 +7,9 @@ import { NoPermission, NotFound } from './components/States';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { JobsPage } from './pages/JobsPage';
+import { PersonPage } from './pages/PersonPage';
+import { PersonRegisterPage } from './pages/PersonRegisterPage';
+import { PersonSearchPage } from './pages/PersonSearchPage';
 import { RestrictedPage } from './pages/RestrictedPage';
 import { RolesPage } from './pages/RolesPage';
 import { SignInPage } from './pages/SignInPage';
@@ -43,6 +46,9 @@ export function Routes() {
     <AppLayout>
       <RouterRoutes>
         <Route path="/" element={<Home />} />
+        <Route path="/persons" element={<Require permission="persons.search"><PersonSearchPage /></Require>} />
+        <Route path="/persons/new" element={<Require permission="persons.write"><PersonRegisterPage /></Require>} />
+        <Route path="/persons/:id" element={<Require permission="persons.search"><PersonPage /></Require>} />
         <Route path="/units" element={<Require permission="units.read"><UnitsPage /></Require>} />
         <Route path="/staff" element={<Require permission="staff.read"><StaffListPage /></Require>} />
         <Route path="/staff/:id" element={<Require permission="staff.read"><StaffDetailPage /></Require>} />

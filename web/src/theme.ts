@@ -53,6 +53,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (current) => ({
     '--mantine-color-dimmed': current.colors.gray[7],
     '--mantine-color-placeholder': current.colors.gray[7],
     '--mantine-primary-color-light-color': readable(current.primaryColor),
+    // Field error messages and the text of a field in error: red 6 is below AA on white.
+    '--mantine-color-error': current.colors.red[9],
     ...Object.fromEntries(Object.keys(DEFAULT_THEME.colors).map((color) => [`--mantine-color-${color}-light-color`, readable(color)])),
   },
   dark: {},

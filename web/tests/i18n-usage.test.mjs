@@ -46,12 +46,30 @@ test('dynamic key families are complete', () => {
     'staff.status': ['active', 'locked'],
     'jobs.status': ['queued', 'running', 'succeeded', 'failed'],
     'tokens.states': ['active', 'revoked', 'expired'],
-    recordType: ['staff', 'unit', 'api_token', 'job'],
-    permission: ['units_read', 'units_manage', 'staff_read', 'staff_manage', 'roles_assign', 'audit_read', 'audit_export', 'jobs_read', 'tokens_manage'],
+    recordType: ['staff', 'unit', 'api_token', 'job', 'person'],
+    permission: [
+      'units_read', 'units_manage', 'staff_read', 'staff_manage', 'roles_assign', 'audit_read', 'audit_export', 'jobs_read', 'tokens_manage',
+      'persons_search', 'persons_read', 'persons_write', 'persons_merge', 'persons_import', 'persons_export',
+    ],
+    sex: ['male', 'female', 'unknown'],
+    birthPrecision: ['full', 'year_month', 'year', 'estimated'],
+    nameKind: ['alias', 'former'],
+    docType: ['hkid', 'twid', 'passport', 'birth_cert', 'other'],
+    contactKind: ['mobile', 'home', 'work', 'email', 'other'],
+    addressKind: ['residential', 'correspondence', 'other'],
+    involvementKind: ['registration'],
+    consentScope: ['share_record'],
+    'person.access': ['full', 'shared', 'emergency', 'restricted'],
   };
   const missing = [];
   for (const [family, members] of Object.entries(families)) {
     for (const member of members) if (!has(en, `${family}.${member}`)) missing.push(`${family}.${member}`);
+  }
+  // The match reasons and languages are listed in lib/persons.ts.
+  const persons = readFileSync(join(root, 'lib/persons.ts'), 'utf8');
+  for (const [list, family] of [['MATCH_FIELDS', 'matchField'], ['MATCH_LEVELS', 'matchLevel'], ['LANGUAGE_CODES', 'personLanguage']]) {
+    const body = persons.slice(persons.indexOf(list), persons.indexOf('] as const', persons.indexOf(list)));
+    for (const match of body.matchAll(/'([a-z_]+)'/g)) if (!has(en, `${family}.${match[1]}`)) missing.push(`${family}.${match[1]}`);
   }
   const audit = readFileSync(join(root, 'lib/audit.ts'), 'utf8');
   const actions = audit.slice(audit.indexOf('KNOWN_ACTIONS'), audit.indexOf('] as const'));

@@ -50,6 +50,8 @@ interface ClientState {
   onActivity: (() => void) | null;
   /** Fallback text for errors without a problem document. */
   messages: { network: string; unexpected: string };
+  /** When the last answered request that the user caused (not a background poll) came back. */
+  lastForegroundAt: number;
 }
 
 const state: ClientState = {
@@ -58,6 +60,7 @@ const state: ClientState = {
   onUnauthenticated: null,
   onActivity: null,
   messages: { network: 'Network error', unexpected: 'Unexpected error' },
+  lastForegroundAt: 0,
 };
 
 export function configureClient(update: Partial<ClientState>): void {
@@ -66,6 +69,14 @@ export function configureClient(update: Partial<ClientState>): void {
 
 export function currentLanguage(): string {
   return state.language;
+}
+
+/**
+ * Milliseconds since the last request the user caused. Every request refreshes the server's idle
+ * timer, so background polls ask this first: they must not keep an unattended session alive.
+ */
+export function sinceForegroundRequest(): number {
+  return Date.now() - state.lastForegroundAt;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -85,6 +96,8 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** The sign-in call itself: a 401 there is an answer, not an ended session. */
   anonymous?: boolean;
+  /** A poll the user did not ask for (see sinceForegroundRequest). */
+  background?: boolean;
   accept?: string;
 }
 
@@ -129,7 +142,10 @@ async function send(method: string, path: string, options: RequestOptions): Prom
     }
     throw error;
   }
-  if (!options.anonymous) state.onActivity?.();
+  if (!options.anonymous) {
+    if (!options.background) state.lastForegroundAt = Date.now();
+    state.onActivity?.();
+  }
   return response;
 }
 

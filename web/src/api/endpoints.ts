@@ -6,12 +6,18 @@ import type {
   CreatedApiToken,
   Job,
   Locale,
+  Involvement,
   Page,
+  Person,
+  PersonRecord,
   RecoveryCodes,
   Role,
   RoleAssignment,
+  SearchResult,
   Session,
+  Sex,
   Staff,
+  StaffAlert,
   TotpSetup,
   Unit,
   UnitKind,
@@ -143,4 +149,103 @@ export const tokensApi = {
   list: () => api.get<Page<ApiToken>>('/api/v1/api-tokens'),
   create: (token: NewApiToken) => api.post<CreatedApiToken>('/api/v1/api-tokens', token),
   revoke: (id: number) => api.delete<void>(`/api/v1/api-tokens/${id}`),
+};
+
+export interface PersonSearch {
+  q?: string;
+  birth_date?: string;
+  district?: string;
+  phone?: string;
+}
+
+/** The main fields of a person, as the registration form and the edit dialog send them. */
+export interface PersonMain {
+  chinese_name: string;
+  family_name_en: string;
+  given_names_en: string;
+  sex: Sex;
+  birth_date: string;
+  birth_precision?: 'estimated' | '';
+  death_date?: string;
+  languages: string[];
+  protected_address: boolean;
+}
+
+export interface NewName {
+  kind: string;
+  chinese_name: string;
+  family_name_en: string;
+  given_names_en: string;
+}
+
+export interface NewDocument {
+  doc_type: string;
+  number: string;
+  issuer?: string;
+}
+
+export interface NewContact {
+  kind: string;
+  value: string;
+}
+
+export interface NewAddress {
+  kind: string;
+  region: string;
+  district: string;
+  street: string;
+  building: string;
+  flat: string;
+}
+
+export interface Registration extends PersonMain {
+  names: NewName[];
+  documents: NewDocument[];
+  contacts: NewContact[];
+  addresses: NewAddress[];
+  unit_id?: number;
+  duplicate_override?: { reason: string; reviewed_ids: number[] };
+}
+
+export type PersonPart = 'names' | 'documents' | 'contacts' | 'addresses';
+export type PartInput = NewName | NewDocument | NewContact | NewAddress;
+
+export interface NewConsent {
+  version: number;
+  unit_id: number | null;
+  scope: 'share_record';
+  given_on?: string;
+  note?: string;
+}
+
+const personPath = (id: number) => `/api/v1/persons/${id}`;
+
+export const personsApi = {
+  search: (search: PersonSearch, limit = 20) => api.get<SearchResult>('/api/v1/persons', { ...search, limit }),
+  duplicateCheck: (registration: Registration, signal?: AbortSignal) =>
+    request<SearchResult>('POST', '/api/v1/persons/duplicate-check', { body: registration, ...(signal ? { signal } : {}) }),
+  create: (registration: Registration) => api.post<PersonRecord>('/api/v1/persons', registration),
+  get: (id: number) => api.get<Person>(personPath(id)),
+  update: (id: number, changes: Partial<PersonMain> & { version: number }) => api.patch<PersonRecord>(personPath(id), changes),
+  addPart: (id: number, part: PersonPart, version: number, input: PartInput) =>
+    api.post<PersonRecord>(`${personPath(id)}/${part}`, { version, ...input }),
+  removePart: (id: number, part: PersonPart, partId: number, version: number) =>
+    request<PersonRecord>('DELETE', `${personPath(id)}/${part}/${partId}`, { query: { version } }),
+  involvements: (id: number) => api.get<Page<Involvement>>(`${personPath(id)}/involvements`),
+  registerAtUnit: (id: number, summary: string) => api.post<Involvement>(`${personPath(id)}/involvements`, { summary }),
+  endInvolvement: (id: number, involvementId: number) =>
+    api.post<Involvement>(`${personPath(id)}/involvements/${involvementId}/end`, {}),
+  addConsent: (id: number, consent: NewConsent) => api.post<PersonRecord>(`${personPath(id)}/consents`, consent),
+  withdrawConsent: (id: number, consentId: number, version: number) =>
+    api.post<PersonRecord>(`${personPath(id)}/consents/${consentId}/withdraw`, { version }),
+  breakGlass: (id: number, reason: string) => api.post<PersonRecord>(`${personPath(id)}/break-glass`, { reason }),
+  changes: (id: number, after: string | null, limit = 50) =>
+    api.get<Page<AuditEntry>>(`${personPath(id)}/changes`, { limit, after }),
+};
+
+export const alertsApi = {
+  /** A background poll: it does not count as the user being active (see client.ts). */
+  list: (unreadOnly: boolean) =>
+    request<Page<StaffAlert>>('GET', '/api/v1/alerts', { query: { unread: unreadOnly ? 'true' : null, limit: 50 }, background: true }),
+  markRead: (id: number) => api.post<void>(`/api/v1/alerts/${id}/read`),
 };

@@ -1,6 +1,8 @@
 /** TanStack Query keys and hooks for data that several screens share. */
 import { useQuery } from '@tanstack/react-query';
-import { staffApi, unitsApi } from './endpoints';
+import { useEffect } from 'react';
+import { sinceForegroundRequest } from './client';
+import { alertsApi, staffApi, unitsApi } from './endpoints';
 import { useSession } from '../session/SessionContext';
 
 export const keys = {
@@ -12,7 +14,16 @@ export const keys = {
   jobs: ['jobs'] as const,
   job: (id: number) => ['jobs', id] as const,
   tokens: ['tokens'] as const,
+  personSearch: (search: unknown) => ['persons', 'search', search] as const,
+  duplicateCheck: (registration: unknown) => ['persons', 'duplicate-check', registration] as const,
+  person: (id: number) => ['persons', 'one', id] as const,
+  involvements: (id: number) => ['persons', 'involvements', id] as const,
+  personChanges: (id: number) => ['persons', 'changes', id] as const,
+  alerts: (unreadOnly: boolean) => ['alerts', unreadOnly ? 'unread' : 'all'] as const,
 };
+
+/** How often the alert bell asks for new alerts. */
+export const ALERT_POLL_MS = 60_000;
 
 export function useUnits() {
   const { can } = useSession();
@@ -32,4 +43,27 @@ export function useRoles() {
     enabled: can('staff.read'),
     staleTime: 5 * 60_000,
   });
+}
+
+/**
+ * The caller's alerts. Unread ones are polled every minute, but only while the user is at work
+ * (a request of theirs in the last poll interval): the server counts every request as activity,
+ * and a poll must not keep an unattended session from ending.
+ */
+export function useAlerts(unreadOnly: boolean, enabled = true) {
+  const query = useQuery({
+    queryKey: keys.alerts(unreadOnly),
+    queryFn: async () => (await alertsApi.list(unreadOnly)).items,
+    enabled,
+    staleTime: 30_000,
+  });
+  const { refetch } = query;
+  useEffect(() => {
+    if (!enabled || !unreadOnly) return undefined;
+    const timer = window.setInterval(() => {
+      if (sinceForegroundRequest() < ALERT_POLL_MS) void refetch();
+    }, ALERT_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [enabled, unreadOnly, refetch]);
+  return query;
 }

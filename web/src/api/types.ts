@@ -12,6 +12,12 @@ export const PERMISSIONS = [
   'audit.export',
   'jobs.read',
   'tokens.manage',
+  'persons.search',
+  'persons.read',
+  'persons.write',
+  'persons.merge',
+  'persons.import',
+  'persons.export',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -176,4 +182,164 @@ export interface TotpSetup {
 
 export interface RecoveryCodes {
   recovery_codes: string[];
+}
+
+/** The client registry (docs/api.md, /api/v1/persons). */
+export type PersonAccess = 'full' | 'shared' | 'restricted';
+export type Sex = 'male' | 'female' | 'unknown';
+export type BirthPrecision = 'full' | 'year_month' | 'year' | 'estimated';
+export const SEXES: readonly Sex[] = ['male', 'female', 'unknown'];
+export const NAME_KINDS = ['alias', 'former'] as const;
+export const DOCUMENT_TYPES = ['hkid', 'twid', 'passport', 'birth_cert', 'other'] as const;
+export const CONTACT_KINDS = ['mobile', 'home', 'work', 'email', 'other'] as const;
+export const ADDRESS_KINDS = ['residential', 'correspondence', 'other'] as const;
+export type NameKind = (typeof NAME_KINDS)[number];
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+export type AddressKind = (typeof ADDRESS_KINDS)[number];
+
+export interface ContactUnit {
+  id: number;
+  code?: string;
+  name_zh?: string;
+  name_en?: string;
+}
+
+export interface PersonName {
+  id: number;
+  kind: NameKind;
+  chinese_name: string | null;
+  family_name_en: string | null;
+  given_names_en: string | null;
+}
+
+export interface PersonDocument {
+  id: number;
+  doc_type: DocumentType;
+  /** The full number; null when it cannot be shown. */
+  number: string | null;
+  number_masked: string;
+  issuer: string | null;
+}
+
+export interface PersonContact {
+  id: number;
+  kind: ContactKind;
+  value: string;
+}
+
+export interface PersonAddress {
+  id: number;
+  kind: AddressKind;
+  region: string | null;
+  district: string | null;
+  street: string | null;
+  building: string | null;
+  flat: string | null;
+}
+
+export interface PersonConsent {
+  id: number;
+  /** null: every unit of the department. */
+  unit_id: number | null;
+  scope: string;
+  given_on: string;
+  withdrawn_on: string | null;
+  note: string | null;
+  recorded_by: number | null;
+  created_at: string;
+}
+
+/** What everybody may see of a person: that the department knows them, and whom to contact. */
+export interface RestrictedPerson {
+  id: number;
+  status: string;
+  merged_into: number | null;
+  access: 'restricted';
+  contact_units: ContactUnit[];
+}
+
+/** The main fields, which a search hit also carries. */
+export interface PersonSummary {
+  id: number;
+  status: string;
+  merged_into: number | null;
+  access: 'full' | 'shared';
+  access_reason: string;
+  contact_units: ContactUnit[];
+  chinese_name: string | null;
+  family_name_en: string | null;
+  given_names_en: string | null;
+  sex: Sex;
+  birth_date: string | null;
+  birth_precision: BirthPrecision | null;
+  death_date: string | null;
+  registered_unit_id: number;
+  names: PersonName[];
+  /** Search hits only: the district of the address, when it may be shown. */
+  district?: string | null;
+}
+
+export interface PersonRecord extends PersonSummary {
+  emergency_until: string | null;
+  languages: string[];
+  protected_address: boolean;
+  address_hidden: boolean;
+  documents: PersonDocument[];
+  contacts: PersonContact[];
+  addresses: PersonAddress[];
+  consents: PersonConsent[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Person = PersonRecord | RestrictedPerson;
+
+export interface MatchReason {
+  field: string;
+  level: string;
+}
+
+export interface SearchHit {
+  person: PersonSummary | RestrictedPerson;
+  score: number;
+  reasons: MatchReason[];
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  truncated: boolean;
+}
+
+export interface Involvement {
+  id: number;
+  person_id: number;
+  unit_id: number;
+  kind: string;
+  reference: string | null;
+  summary: string | null;
+  worker_id: number | null;
+  started_on: string;
+  ended_on: string | null;
+  created_at: string;
+}
+
+export interface AlertParams {
+  staff_id?: number;
+  username?: string;
+  display_name?: string;
+  person_id?: number;
+  reason?: string;
+  expires_at?: string;
+}
+
+export interface StaffAlert {
+  id: number;
+  kind: string;
+  record_type: string | null;
+  record_id: string | null;
+  params: AlertParams;
+  created_at: string;
+  read_at: string | null;
 }

@@ -7,6 +7,7 @@ import { NavLink as RouterNavLink, useLocation } from 'react-router';
 import { useUnits } from '../api/queries';
 import { useSession } from '../session/SessionContext';
 import { IdleWarning } from '../session/IdleWarning';
+import { AlertsBell } from './AlertsBell';
 import { Icon, type IconName } from './icons';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useUnitLabel } from './UnitSelect';
@@ -19,6 +20,7 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: NavItem[] = [
+  { to: '/persons', label: 'nav.persons', icon: 'persons', permission: 'persons.search' },
   { to: '/units', label: 'nav.units', icon: 'units', permission: 'units.read' },
   { to: '/staff', label: 'nav.staff', icon: 'staff', permission: 'staff.read' },
   { to: '/roles', label: 'nav.roles', icon: 'roles', permission: 'staff.read' },
@@ -119,6 +121,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                 {unitLabel(session.user.unit_id)}
               </Text>
             </Stack>
+            <AlertsBell />
             <LanguageSwitch />
             <SignOutButton />
           </Group>

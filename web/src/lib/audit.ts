@@ -25,9 +25,20 @@ export const KNOWN_ACTIONS = [
   'token.revoke',
   'job.create',
   'audit.export',
+  'person.create',
+  'person.view',
+  'person.update',
+  'person.part_add',
+  'person.part_remove',
+  'person.duplicate_override',
+  'person.register_at_unit',
+  'person.involvement_end',
+  'person.consent_add',
+  'person.consent_withdraw',
+  'person.break_glass',
 ] as const;
 
-export const RECORD_TYPES = ['staff', 'unit', 'api_token', 'job'] as const;
+export const RECORD_TYPES = ['staff', 'unit', 'api_token', 'job', 'person'] as const;
 
 export function actionKey(action: string): string | null {
   return (KNOWN_ACTIONS as readonly string[]).includes(action) ? `auditAction.${action.replace(/\./g, '_')}` : null;

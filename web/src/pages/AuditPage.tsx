@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Code, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notify } from '../lib/notify';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
@@ -8,14 +8,14 @@ import { Link } from 'react-router';
 import { isApiError } from '../api/client';
 import { auditApi, jobsApi, type AuditFilters } from '../api/endpoints';
 import { keys, useUnits } from '../api/queries';
-import type { AuditEntry } from '../api/types';
 import { DateTime } from '../components/DateTime';
 import { JobProgressBar, JobResult, JobStatusBadge } from '../components/JobProgress';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Empty, Loading } from '../components/States';
 import { useUnitLabel } from '../components/UnitSelect';
-import { actionKey, changeLines, KNOWN_ACTIONS, RECORD_TYPES } from '../lib/audit';
+import { ActionLabel, Changes } from '../components/AuditParts';
+import { actionKey, KNOWN_ACTIONS, RECORD_TYPES } from '../lib/audit';
 import { startOfLocalDay } from '../lib/format';
 import { useSession } from '../session/SessionContext';
 
@@ -43,44 +43,12 @@ function toQuery(values: FilterValues): AuditFilters {
   return filters;
 }
 
-function ActionLabel({ action }: { action: string }) {
-  const { t } = useTranslation();
-  const key = actionKey(action);
-  return (
-    <Stack gap={0}>
-      <Text size="sm">{key ? t(key) : action}</Text>
-      {key ? (
-        <Text size="xs" c="dimmed" ff="monospace">
-          {action}
-        </Text>
-      ) : null}
-    </Stack>
-  );
-}
-
-function Changes({ entry }: { entry: AuditEntry }) {
-  const { t } = useTranslation();
-  const lines = changeLines(entry.changes);
-  if (lines.length === 0) return <Text size="sm">{t('audit.noChanges')}</Text>;
-  return (
-    <Stack gap={2} data-testid="changes">
-      {lines.map((line) => (
-        <Text key={line.field} size="sm">
-          <Code>{line.field || '—'}</Code>{' '}
-          {line.value !== undefined ? (
-            line.value
-          ) : (
-            <>
-              {line.from ?? '∅'} <span aria-label={t('audit.changedTo')}>→</span> {line.to ?? '∅'}
-            </>
-          )}
-        </Text>
-      ))}
-      <Text size="xs" c="dimmed">
-        {t('audit.requestId')}: <Code>{entry.request_id}</Code> · {t('audit.hash')}: <Code>{entry.hash.slice(0, 16)}…</Code>
-      </Text>
-    </Stack>
-  );
+/** Where a record of the trail can be opened, when the caller may. */
+function recordPath(type: string, id: string | null, can: (permission: string) => boolean): string | null {
+  if (!id) return null;
+  if (type === 'staff' && can('staff.read')) return `/staff/${id}`;
+  if (type === 'person' && can('persons.search')) return `/persons/${id}`;
+  return null;
 }
 
 function VerifyPanel() {
@@ -182,7 +150,7 @@ export function AuditPage() {
   };
 
   const actionOptions = [
-    { group: t('audit.actionGroups'), items: ['session.', 'unit.', 'staff.', 'me.', 'token.'].map((prefix) => ({ value: prefix, label: t('audit.allOf', { prefix }) })) },
+    { group: t('audit.actionGroups'), items: ['session.', 'unit.', 'staff.', 'me.', 'token.', 'person.'].map((prefix) => ({ value: prefix, label: t('audit.allOf', { prefix }) })) },
     { group: t('audit.actions'), items: KNOWN_ACTIONS.map((action) => ({ value: action, label: `${t(actionKey(action) ?? action)} (${action})` })) },
   ];
 
@@ -269,8 +237,8 @@ export function AuditPage() {
                       </Table.Td>
                       <Table.Td>
                         {entry.record_type ? (
-                          entry.record_type === 'staff' && entry.record_id && can('staff.read') ? (
-                            <Anchor component={Link} to={`/staff/${entry.record_id}`} size="sm">
+                          recordPath(entry.record_type, entry.record_id, can) ? (
+                            <Anchor component={Link} to={recordPath(entry.record_type, entry.record_id, can) ?? ''} size="sm">
                               {t(`recordType.${entry.record_type}`, { defaultValue: entry.record_type })} #{entry.record_id}
                             </Anchor>
                           ) : (
