@@ -17,6 +17,7 @@
 #include "http/static_files.hpp"
 #include "jobs/job_queue.hpp"
 #include "registry/family_service.hpp"
+#include "registry/import_service.hpp"
 #include "registry/merge_service.hpp"
 #include "registry/person_service.hpp"
 
@@ -35,6 +36,7 @@ struct Services {
   registry::PersonService& persons;
   registry::MergeService& merges;
   registry::FamilyService& families;
+  registry::ImportService& imports;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;

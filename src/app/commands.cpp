@@ -1,5 +1,9 @@
 #include "app/commands.hpp"
 
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
 #include <iostream>
 
 #include <boost/json/serialize.hpp>
@@ -14,6 +18,7 @@
 #include "core/log.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
+#include "registry/json_values.hpp"
 
 namespace welfare::app {
 namespace {
@@ -191,6 +196,65 @@ int AuditVerify(const Config& config) {
   }
   std::cout << fmt::format("audit trail BROKEN at entry {}: {}\n", *result.first_broken_id, result.problem);
   return 1;
+}
+
+int ImportCommand(const Config& config, const ImportCommandOptions& options, bool json) {
+  std::ifstream input(options.file, std::ios::binary);
+  if (!input) {
+    std::cerr << "error: cannot read " << options.file << "\n";
+    return 2;
+  }
+  const std::string content((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
+  Runtime runtime(config);
+  auto unit =
+      runtime.database().Read<std::optional<auth::Unit>>([&](soci::session& sql) -> Result<std::optional<auth::Unit>> {
+        return auth::FindUnitByCode(sql, options.unit_code);
+      });
+  if (!unit || !*unit) {
+    std::cerr << "error: no unit with code " << options.unit_code << "\n";
+    return 2;
+  }
+  if (options.accept_duplicates && options.reason.size() < registry::kMinimumReason) {
+    std::cerr << "error: --accept-duplicates needs --reason with at least " << registry::kMinimumReason
+              << " characters\n";
+    return 2;
+  }
+  registry::ImportOptions import;
+  import.apply = options.apply;
+  import.accept_duplicates = options.accept_duplicates;
+  if (!options.reason.empty()) import.reason = options.reason;
+  import.check_registry = !options.skip_registry_check;
+  import.unit_id = (*unit)->id;
+  const auto started = std::chrono::steady_clock::now();
+  auto report =
+      runtime.imports().Run(CommandLineActor("registry-import"), content, import, [](long long done, long long total) {
+        if (total > 0) std::cerr << fmt::format("\r{} of {} steps", done, total) << std::flush;
+      });
+  std::cerr << "\n";
+  if (!report) {
+    for (const auto& field : report.error().fields) {
+      std::cerr << "error: " << FieldMessage(field.code, field.params, Locale::kEn) << "\n";
+    }
+    if (report.error().fields.empty()) std::cerr << "error: " << report.error().code << "\n";
+    return 1;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (json) {
+    std::cout << boost::json::serialize(*report) << "\n";
+  } else {
+    std::cout << fmt::format(
+        "rows {}  errors {}  likely duplicates {}  outcome {}  created {}  households {}  ({:.1f} s)\n",
+        report->at("rows").to_number<long long>(), report->at("error_count").to_number<long long>(),
+        report->at("duplicate_count").to_number<long long>(), std::string(report->at("outcome").as_string()),
+        report->at("created").to_number<long long>(), report->at("households").to_number<long long>(), seconds);
+    for (const auto& error : report->at("errors").as_array()) {
+      std::cout << fmt::format("  line {} {}: {}\n", error.at("line").to_number<long long>(),
+                               std::string(error.at("column").as_string()),
+                               std::string(error.at("message").at("en").as_string()));
+    }
+  }
+  const std::string outcome(report->at("outcome").as_string());
+  return outcome == "applied" || outcome == "ready" ? 0 : 1;
 }
 
 int PrintRoutes(bool json) {

@@ -1,4 +1,5 @@
-/// \file The command-line actions: serve, migrate, seed-demo, create-admin, audit verify, routes, version.
+/// \file The command-line actions: serve, migrate, seed-demo, create-admin, audit verify,
+/// registry import, routes, version.
 #pragma once
 
 #include <optional>
@@ -18,7 +19,18 @@ struct AdminOptions {
   std::optional<std::string> password;
 };
 
+/// Options of registry import.
+struct ImportCommandOptions {
+  std::string file;
+  std::string unit_code;
+  bool apply = false;
+  bool accept_duplicates = false;
+  std::string reason;
+  bool skip_registry_check = false;
+};
+
 [[nodiscard]] int Serve(const Config& config);
+[[nodiscard]] int ImportCommand(const Config& config, const ImportCommandOptions& options, bool json);
 [[nodiscard]] int Migrate(const Config& config);
 [[nodiscard]] int SeedDemoCommand(const Config& config, bool json);
 [[nodiscard]] int CreateAdmin(const Config& config, const AdminOptions& options);

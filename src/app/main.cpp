@@ -80,6 +80,22 @@ int main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "Recompute the hash chain and report the first broken entry");
   add_common(verify);
 
+  auto* registry = cli.add_subcommand("registry", "Client registry tools");
+  registry->require_subcommand(1);
+  welfare::app::ImportCommandOptions import_options;
+  auto* import = registry->add_subcommand("import", "Check (and with --apply, load) persons from a CSV file");
+  add_common(import);
+  import->add_option("file", import_options.file, "CSV file in the import format (see docs/api.md)")->required();
+  import->add_option("--unit", import_options.unit_code, "code of the unit the persons are registered at")->required();
+  import->add_flag("--apply", import_options.apply, "save the persons (all or none); without it, a dry run");
+  import->add_flag("--accept-duplicates", import_options.accept_duplicates,
+                   "apply although likely duplicates were found (they go to the review queue)");
+  import->add_option("--reason", import_options.reason, "why duplicates are accepted");
+  import->add_flag("--skip-registry-check", import_options.skip_registry_check,
+                   "do not search the registry for each row (first load of an empty registry; run duplicate "
+                   "detection afterwards)");
+  import->add_flag("--json", json, "print the report as JSON");
+
   auto* routes = cli.add_subcommand("routes", "List the API routes with their permissions");
   routes->add_flag("--json", json, "as JSON");
   cli.add_subcommand("version", "Print the version");
@@ -100,6 +116,7 @@ int main(int argc, char** argv) {
       return welfare::app::CreateAdmin(config, admin);
     }
     if (audit->got_subcommand(verify)) return welfare::app::AuditVerify(config);
+    if (registry->got_subcommand(import)) return welfare::app::ImportCommand(config, import_options, json);
   } catch (const std::exception& error) {
     welfare::FlushLogs();
     std::cerr << "error: " << error.what() << "\n";

@@ -59,10 +59,33 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
   persons_ = std::make_unique<registry::PersonService>(*database_, *audit_, key_, *units_);
   merges_ = std::make_unique<registry::MergeService>(*database_, *audit_, *persons_);
   families_ = std::make_unique<registry::FamilyService>(*database_, *audit_, *persons_);
+  imports_ = std::make_unique<registry::ImportService>(*database_, *audit_, *persons_);
+  jobs_->Register("registry.import",
+                  [this](jobs::JobContext& context, const boost::json::object& payload) -> Result<boost::json::object> {
+                    const long long import_id = payload.at("import_id").to_number<long long>();
+                    auto content = imports_->Content(import_id);
+                    if (!content) return Fail(content.error());
+                    registry::ImportOptions options;
+                    options.import_id = import_id;
+                    options.apply = payload.at("apply").as_bool();
+                    options.accept_duplicates = payload.at("accept_duplicates").as_bool();
+                    if (payload.at("reason").is_string())
+                      options.reason = std::string(payload.at("reason").as_string());
+                    options.unit_id = payload.at("unit_id").to_number<long long>();
+                    audit::Actor actor = CommandLineActor("import");
+                    if (const auto* staff = payload.if_contains("staff_id")) {
+                      options.staff_id = staff->to_number<long long>();
+                      actor.user_id = options.staff_id;
+                      actor.username = "job:import";
+                    }
+                    actor.unit_id = options.unit_id;
+                    return imports_->Run(actor, *content, options,
+                                         [&](long long done, long long total) { context.Progress(done, total); });
+                  });
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
   services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
-                                                            *tokens_, *jobs_, *persons_, *merges_, *families_, metrics_,
-                                                            *static_files_, config.tls});
+                                                            *tokens_, *jobs_, *persons_, *merges_, *families_,
+                                                            *imports_, metrics_, *static_files_, config.tls});
   api_ = std::make_unique<api::Api>(*services_);
 }
 

@@ -43,6 +43,7 @@ class Runtime {
   auth::UnitService& units() { return *units_; }
   auth::StaffService& staff() { return *staff_; }
   jobs::JobQueue& jobs() { return *jobs_; }
+  registry::ImportService& imports() { return *imports_; }
   api::Api& api() { return *api_; }
   http::Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
@@ -60,6 +61,7 @@ class Runtime {
   std::unique_ptr<registry::PersonService> persons_;
   std::unique_ptr<registry::MergeService> merges_;
   std::unique_ptr<registry::FamilyService> families_;
+  std::unique_ptr<registry::ImportService> imports_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<api::Services> services_;

@@ -73,8 +73,20 @@ class Server::Impl {
       parser_->header_limit(static_cast<std::uint32_t>(server_.options_.header_limit));
       parser_->body_limit(server_.options_.body_limit);
       stream_.expires_after(first ? server_.options_.read_timeout : server_.options_.idle_timeout);
+      bhttp::async_read_header(stream_, buffer_, *parser_,
+                               [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    }
+
+    /// The body limit depends on the target: uploads may be larger than other requests.
+    void OnHeader(beast::error_code ec) {
+      if (ec) return OnRead(ec);
+      const std::string_view target = parser_->get().target();
+      if (!server_.options_.upload_prefix.empty() && target.starts_with(server_.options_.upload_prefix)) {
+        parser_->body_limit(server_.options_.upload_body_limit);
+      }
+      if (parser_->is_done()) return OnRead(ec);
       bhttp::async_read(stream_, buffer_, *parser_,
-                        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+                        [self = shared_from_this()](beast::error_code read_ec, size_t) { self->OnRead(read_ec); });
     }
 
     void OnRead(beast::error_code ec) {

@@ -19,6 +19,9 @@ struct ServerOptions {
   size_t worker_threads = 8;
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
+  /// Uploads (CSV imports) may be larger: requests whose target starts with `upload_prefix`.
+  size_t upload_body_limit = 64 * 1024 * 1024;
+  std::string upload_prefix = "/api/v1/imports";
   std::chrono::seconds read_timeout{30};  ///< a request must arrive completely within this
   std::chrono::seconds idle_timeout{75};  ///< keep-alive connections idle longer are closed
   std::chrono::seconds write_timeout{30};

@@ -36,6 +36,7 @@ struct Household {
   std::string kind;  ///< registered, living_together
   std::optional<std::string> name;
   std::optional<long long> created_by_unit;
+  std::optional<std::string> external_ref;  ///< the household's key in an imported file
   long long version = 1;
   std::string created_at;
   std::vector<HouseholdMember> members;

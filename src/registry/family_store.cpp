@@ -146,10 +146,11 @@ void FamilyStore::DeleteRelationship(soci::session& sql, long long id) {
 long long FamilyStore::InsertHousehold(soci::session& sql, Household& household) {
   const auto name = Nullable(household.name);
   const auto unit = Nullable(household.created_by_unit);
-  sql << "INSERT INTO households (kind, name, created_by_unit, version, created_at, updated_at) "
-         "VALUES (:kind, :name, :unit, 1, :now, :now2) RETURNING id",
-      soci::use(household.kind), soci::use(name), soci::use(unit), soci::use(household.created_at),
-      soci::use(household.created_at), soci::into(household.id);
+  const auto external_ref = Nullable(household.external_ref);
+  sql << "INSERT INTO households (kind, name, created_by_unit, external_ref, version, created_at, updated_at) "
+         "VALUES (:kind, :name, :unit, :ref, 1, :now, :now2) RETURNING id",
+      soci::use(household.kind), soci::use(name), soci::use(unit), soci::use(external_ref),
+      soci::use(household.created_at), soci::use(household.created_at), soci::into(household.id);
   for (auto& member : household.members) {
     member.household_id = household.id;
     InsertMember(sql, member, household.created_at);
@@ -165,6 +166,15 @@ std::optional<Household> FamilyStore::FindHousehold(soci::session& sql, long lon
   Household household = rows.front();
   household.members = Members(sql, id);
   return household;
+}
+
+std::optional<long long> FamilyStore::HouseholdByRef(soci::session& sql, const std::string& external_ref) {
+  long long id = 0;
+  soci::indicator found = soci::i_null;
+  sql << "SELECT id FROM households WHERE external_ref = :ref ORDER BY id LIMIT 1", soci::use(external_ref),
+      soci::into(id, found);
+  if (!sql.got_data() || found != soci::i_ok) return std::nullopt;
+  return id;
 }
 
 std::vector<Household> FamilyStore::HouseholdsOf(soci::session& sql, long long person_id) {

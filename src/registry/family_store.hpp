@@ -21,6 +21,8 @@ class FamilyStore {
 
   long long InsertHousehold(soci::session& sql, Household& household);
   [[nodiscard]] std::optional<Household> FindHousehold(soci::session& sql, long long id);
+  /// The household an earlier import created for this key, if any.
+  [[nodiscard]] std::optional<long long> HouseholdByRef(soci::session& sql, const std::string& external_ref);
   /// Households the person is or was a member of, with all their members.
   [[nodiscard]] std::vector<Household> HouseholdsOf(soci::session& sql, long long person_id);
   long long InsertMember(soci::session& sql, HouseholdMember& member, const std::string& now);

@@ -115,12 +115,6 @@ PersonName ReadName(JsonReader& reader) {
   return name;
 }
 
-struct DocumentInput {
-  std::string doc_type;
-  std::string canonical;
-  std::optional<std::string> issuer;
-};
-
 DocumentInput ReadDocument(JsonReader& reader) {
   DocumentInput document;
   document.doc_type = reader.RequiredString("doc_type", 1, 20);
@@ -636,12 +630,8 @@ Result<SearchOutcome> PersonService::CheckDuplicates(const auth::Context& contex
       [&](soci::session& sql) { return FindCandidates(sql, context, QueryFromPerson(probe), 10, 30, std::nullopt); });
 }
 
-Result<PersonView> PersonService::Create(const auth::Context& context, const json::object& body) {
-  auto registration = ReadRegistration(body, true);
-  if (!registration) return Fail(registration.error());
-  Person& person = registration->person;
-  const long long unit_id = registration->unit_id.value_or(context.principal.unit_id);
-  for (const auto& input : registration->documents) {
+void PersonService::SealDocuments(const std::vector<DocumentInput>& inputs, Person& person) const {
+  for (const auto& input : inputs) {
     PersonDocument document;
     document.doc_type = input.doc_type;
     document.number_sealed = key_.Seal(input.canonical);
@@ -650,6 +640,58 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
     document.issuer = input.issuer;
     person.documents.push_back(std::move(document));
   }
+}
+
+Result<Person> PersonService::PersonFromBody(const json::object& body) {
+  auto registration = ReadRegistration(body, false);
+  if (!registration) return Fail(registration.error());
+  SealDocuments(registration->documents, registration->person);
+  return registration->person;
+}
+
+void PersonService::InsertTrusted(soci::session& sql, const audit::Actor& actor, std::optional<long long> staff_id,
+                                  Person& person, long long unit_id, const json::object& source) {
+  const std::string now = FormatTime(Now());
+  person.registered_unit_id = unit_id;
+  store_.Insert(sql, person, now);
+  Involvement involvement;
+  involvement.person_id = person.id;
+  involvement.unit_id = unit_id;
+  involvement.kind = "registration";
+  involvement.started_on = Today();
+  involvement.worker_id = staff_id;
+  store_.InsertInvolvement(sql, involvement, staff_id, now);
+  audit::Changes changes;
+  changes.Set("chinese_name", Text(person.chinese_name))
+      .Set("family_name_en", Text(person.family_name_en))
+      .Set("given_names_en", Text(person.given_names_en))
+      .Set("sex", person.sex)
+      .Set("birth_date", Text(person.birth_date))
+      .Set("registered_unit_id", unit_id);
+  json::object created = changes.Take();
+  json::array documents;
+  for (const auto& document : person.documents) {
+    documents.push_back(json::object{{"doc_type", document.doc_type}, {"number", document.number_masked}});
+  }
+  if (!documents.empty()) created["documents"] = json::object{{"to", std::move(documents)}};
+  for (const auto& [key, value] : source) created[key] = value;
+  audit_.Append(sql, actor, {"person.create", "person", std::to_string(person.id), std::move(created)});
+}
+
+std::vector<SearchHit> PersonService::LikelyDuplicates(soci::session& sql, const Person& person, int min_score) {
+  static const auth::Principal kNobody;
+  const auth::Context context{kNobody, {}, Locale::kZhHant};
+  auto found = FindCandidates(sql, context, QueryFromPerson(person), 5, min_score, std::nullopt);
+  if (!found) return {};
+  return std::move(found->hits);
+}
+
+Result<PersonView> PersonService::Create(const auth::Context& context, const json::object& body) {
+  auto registration = ReadRegistration(body, true);
+  if (!registration) return Fail(registration.error());
+  Person& person = registration->person;
+  const long long unit_id = registration->unit_id.value_or(context.principal.unit_id);
+  SealDocuments(registration->documents, person);
   person.registered_unit_id = unit_id;
   return database_.Write<PersonView>([&](soci::session& sql) -> Result<PersonView> {
     if (auto allowed = auth::RequireAt(sql, context.principal, auth::perm::kPersonsWrite, unit_id); !allowed) {
@@ -685,29 +727,7 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
       }
     }
     const std::string now = FormatTime(Now());
-    store_.Insert(sql, person, now);
-    Involvement involvement;
-    involvement.person_id = person.id;
-    involvement.unit_id = unit_id;
-    involvement.kind = "registration";
-    involvement.started_on = Today();
-    involvement.worker_id = context.principal.staff_id;
-    store_.InsertInvolvement(sql, involvement, context.principal.staff_id, now);
-
-    audit::Changes changes;
-    changes.Set("chinese_name", Text(person.chinese_name))
-        .Set("family_name_en", Text(person.family_name_en))
-        .Set("given_names_en", Text(person.given_names_en))
-        .Set("sex", person.sex)
-        .Set("birth_date", Text(person.birth_date))
-        .Set("registered_unit_id", unit_id);
-    json::object created = changes.Take();
-    json::array documents;
-    for (const auto& document : person.documents) {
-      documents.push_back(json::object{{"doc_type", document.doc_type}, {"number", document.number_masked}});
-    }
-    if (!documents.empty()) created["documents"] = json::object{{"to", std::move(documents)}};
-    audit_.Append(sql, context.actor, {"person.create", "person", std::to_string(person.id), std::move(created)});
+    InsertTrusted(sql, context.actor, context.principal.staff_id, person, unit_id, {});
     if (registration->override_reason && !candidates->hits.empty()) {
       json::array overridden;
       for (const auto& hit : candidates->hits) {

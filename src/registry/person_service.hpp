@@ -52,6 +52,13 @@ struct SearchRequest {
   int limit = 20;
 };
 
+/// An identity document as typed: its kind, the number in canonical form, the issuer.
+struct DocumentInput {
+  std::string doc_type;
+  std::string canonical;
+  std::optional<std::string> issuer;
+};
+
 /// The registry's use cases.
 class PersonService {
  public:
@@ -96,6 +103,14 @@ class PersonService {
                                                   std::optional<long long> before_id, int limit);
   [[nodiscard]] Status MarkAlertRead(const auth::Context& context, long long alert_id);
 
+  /// Reads and validates a registration body into a person (documents sealed and hashed), without saving it.
+  [[nodiscard]] Result<Person> PersonFromBody(const boost::json::object& body);
+  /// Saves a validated person registered at `unit_id` with its registration involvement and audit entry
+  /// (`source` is recorded in the entry, e.g. {"import_id": 3}); no access check or duplicate check.
+  void InsertTrusted(soci::session& sql, const audit::Actor& actor, std::optional<long long> staff_id, Person& person,
+                     long long unit_id, const boost::json::object& source);
+  /// Likely duplicates of a person in the registry (score at least `min_score`), for imports.
+  [[nodiscard]] std::vector<SearchHit> LikelyDuplicates(soci::session& sql, const Person& person, int min_score);
   /// A record as a data steward reviewing duplicates sees it (the whole record, access "duplicate_review").
   [[nodiscard]] PersonView StewardView(soci::session& sql, long long id);
   /// The caller's access to a person.
@@ -131,6 +146,8 @@ class PersonService {
   [[nodiscard]] PersonView MakeView(const Person& person, const AccessMap& access);
   [[nodiscard]] Result<PersonView> ViewAfterChange(soci::session& sql, const auth::Context& context, long long id);
   [[nodiscard]] std::string DocumentHash(const std::string& canonical) const;
+  /// Seals and hashes typed document numbers onto the person.
+  void SealDocuments(const std::vector<DocumentInput>& inputs, Person& person) const;
 
   db::Database& database_;
   audit::AuditLog& audit_;

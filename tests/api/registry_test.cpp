@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -630,6 +632,85 @@ TEST(Registry, FamilyLinksShowEachMemberAsTheCallerMaySeeThem) {
   EXPECT_FALSE(Text(left.Json().at("members").at(1), "left_on").empty());
   EXPECT_TRUE(Contains(Actions(AuditEntries("record_type=person&record_id=" + std::to_string(child))),
                        "person.relationship_add"));
+}
+
+/// Uploads a CSV file for import and waits for its job; returns the job's report.
+json::value RunImport(Client& client, const std::string& csv, const std::string& query) {
+  const Reply started = client.Send("POST", "/api/v1/imports?" + query, std::nullopt, {}, csv, "text/csv");
+  if (started.status != 202) throw std::runtime_error("import upload: " + started.body);
+  const std::string job = "/api/v1/jobs/" + std::to_string(Int(started.Json().at("job"), "id"));
+  json::value body;
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    body = client.Get(job).Json();
+    if (Text(body, "status") == "succeeded" || Text(body, "status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (Text(body, "status") != "succeeded") throw std::runtime_error("import job: " + json::serialize(body));
+  return body.at("result");
+}
+
+TEST(Registry, ImportsCheckEveryRowAndApplyAllOrNothing) {
+  const std::string header =
+      "external_ref,chinese_name,family_name_en,given_names_en,aliases,sex,birth_date,birth_precision,death_date,"
+      "id_type,id_number,id_issuer,phone,email,region,district,street,building,languages,household_ref,"
+      "household_role\n";
+  const PersonBuilder one;
+  PersonBuilder two;
+  two.chinese_name = "何" + UniqueChinese();
+  two.family = "HO";
+  const std::string household = Unique("H");
+  const std::string good = header + "A1," + one.chinese_name + ",CHAN," + one.given + ",,male," + one.birth_date +
+                           ",full,,hkid," + one.hkid + ",,," + ",,東區,,,yue," + household + ",head\n" + "A2," +
+                           two.chinese_name + ",HO," + two.given + ",,female," + two.birth_date + ",full,,hkid," +
+                           two.hkid + ",,,,,東區,,,yue," + household + ",spouse\n";
+  const std::string bad = good + "A3,,,,,robot,1990-02-30,full,,hkid,A123456(4),,123,,,,,,,,\n";
+  Client steward = Steward();
+  EXPECT_EQ(Worker().Send("POST", "/api/v1/imports", std::nullopt, {}, good, "text/csv").status, 403);
+  EXPECT_EQ(steward.Send("POST", "/api/v1/imports", std::nullopt, {}, good, "application/json").status, 415);
+
+  const json::value checked = RunImport(steward, bad, "mode=apply&unit_id=" + std::to_string(UnitId("IFSC-EAST")));
+  EXPECT_EQ(Text(checked, "outcome"), "errors") << json::serialize(checked);
+  EXPECT_FALSE(checked.at("applied").as_bool());
+  std::set<std::string> problems;
+  for (const auto& error : checked.at("errors").as_array()) {
+    problems.insert(std::to_string(Int(error, "line")) + ":" + Text(error, "column") + ":" + Text(error, "code"));
+    EXPECT_FALSE(Text(error.at("message"), "zh-Hant").empty());
+  }
+  for (const char* expected : {"4:chinese_name:name_required", "4:sex:invalid_choice", "4:birth_date:invalid_date",
+                               "4:id_number:check_digit", "4:phone:invalid_phone"}) {
+    EXPECT_TRUE(problems.contains(expected)) << expected << " in " << json::serialize(checked);
+  }
+  EXPECT_TRUE(Hits(steward, one.hkid).empty()) << "a refused import saved nothing";
+
+  const json::value dry = RunImport(steward, good, "mode=dry_run&unit_id=" + std::to_string(UnitId("IFSC-EAST")));
+  EXPECT_EQ(Text(dry, "outcome"), "ready") << json::serialize(dry);
+  const json::value applied = RunImport(steward, good, "mode=apply&unit_id=" + std::to_string(UnitId("IFSC-EAST")));
+  ASSERT_EQ(Text(applied, "outcome"), "applied") << json::serialize(applied);
+  EXPECT_EQ(Int(applied, "created"), 2);
+  EXPECT_EQ(Int(applied, "households"), 1);
+  Client worker = Worker();
+  const auto found = Hits(worker, one.hkid);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(Text(found.at(0).at("person"), "access"), "full");
+  const Reply family = worker.Get(PersonPath(Int(found.at(0).at("person"), "id")) + "/family");
+  EXPECT_EQ(family.Json().at("households").at(0).at("members").as_array().size(), 2u);
+
+  // The same file again: the identity numbers are registered, so every row is refused.
+  const json::value again = RunImport(steward, good, "mode=apply&unit_id=" + std::to_string(UnitId("IFSC-EAST")));
+  EXPECT_EQ(Text(again, "outcome"), "errors");
+  // Without the documents the rows are likely duplicates of the registry: refused unless accepted with a reason.
+  std::string no_documents = good;
+  for (const auto& number : {one.hkid, two.hkid}) no_documents.replace(no_documents.find(number), number.size(), "");
+  for (int repeat = 0; repeat < 2; ++repeat) no_documents.replace(no_documents.find(",hkid,"), 6, ",,");
+  const json::value duplicates =
+      RunImport(steward, no_documents, "mode=apply&unit_id=" + std::to_string(UnitId("IFSC-EAST")));
+  EXPECT_EQ(Text(duplicates, "outcome"), "duplicates_not_accepted") << json::serialize(duplicates);
+  EXPECT_EQ(duplicates.at("duplicates_in_registry").as_array().size(), 2u);
+  EXPECT_EQ(steward
+                .Send("POST", "/api/v1/imports?mode=apply&accept_duplicates=true&reason=x", std::nullopt, {},
+                      no_documents, "text/csv")
+                .status,
+            422);
 }
 
 }  // namespace
