@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencc-dev libopencc-data libicu-dev libhpdf-dev
   clang-format
-  nodejs chromium fonts-noto-cjk
+  nodejs chromium fonts-noto-cjk fonts-arphic-uming
   wrk nginx-light curl
 )
 

@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_queue.hpp"
+#include "registry/export_service.hpp"
 #include "registry/family_service.hpp"
 #include "registry/import_service.hpp"
 #include "registry/merge_service.hpp"
@@ -37,6 +38,7 @@ struct Services {
   registry::MergeService& merges;
   registry::FamilyService& families;
   registry::ImportService& imports;
+  registry::ExportService& exports;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;

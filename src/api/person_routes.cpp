@@ -191,6 +191,28 @@ void RegisterPersonRoutes(ApiRouter& router) {
                 });
               }});
   router.Add({Verb::get, "/api/v1/persons/{id:int}/changes", read, false, PersonChanges});
+  router.Add({Verb::get, "/api/v1/persons/{id:int}/export", std::string(auth::perm::kPersonsExport), false,
+              [](Call& call) -> Result<Response> {
+                const std::string format = call.request.Query("format").value_or("json");
+                const long long id = call.request.IntParam(0);
+                Response response;
+                if (format == "json") {
+                  auto data = call.services.exports.Json(call.context, id);
+                  if (!data) return Fail(data.error());
+                  response = Response::Json(*data);
+                } else if (format == "pdf") {
+                  auto pdf = call.services.exports.Pdf(call.context, id);
+                  if (!pdf) return Fail(pdf.error());
+                  response.content_type = "application/pdf";
+                  response.body = std::move(*pdf);
+                } else {
+                  return Fail(Error::Validation({{"format", "invalid_choice", {{"choices", "json, pdf"}}}}));
+                }
+                response.headers.emplace_back("Content-Disposition", "attachment; filename=\"person-" +
+                                                                         std::to_string(id) + "." + format + "\"");
+                response.headers.emplace_back("Cache-Control", "no-store");
+                return response;
+              }});
   router.Add({Verb::get, "/api/v1/alerts", authenticated, false, ListAlerts});
   router.Add({Verb::post, "/api/v1/alerts/{id:int}/read", authenticated, false, [](Call& call) -> Result<Response> {
                 auto marked = call.services.persons.MarkAlertRead(call.context, call.request.IntParam(0));

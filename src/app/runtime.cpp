@@ -60,6 +60,7 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
   merges_ = std::make_unique<registry::MergeService>(*database_, *audit_, *persons_);
   families_ = std::make_unique<registry::FamilyService>(*database_, *audit_, *persons_);
   imports_ = std::make_unique<registry::ImportService>(*database_, *audit_, *persons_);
+  exports_ = std::make_unique<registry::ExportService>(*database_, *audit_, *persons_);
   jobs_->Register("registry.import",
                   [this](jobs::JobContext& context, const boost::json::object& payload) -> Result<boost::json::object> {
                     const long long import_id = payload.at("import_id").to_number<long long>();
@@ -83,9 +84,9 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
                                          [&](long long done, long long total) { context.Progress(done, total); });
                   });
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
-  services_ = std::make_unique<api::Services>(api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_,
-                                                            *tokens_, *jobs_, *persons_, *merges_, *families_,
-                                                            *imports_, metrics_, *static_files_, config.tls});
+  services_ = std::make_unique<api::Services>(
+      api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_, *tokens_, *jobs_, *persons_, *merges_,
+                    *families_, *imports_, *exports_, metrics_, *static_files_, config.tls});
   api_ = std::make_unique<api::Api>(*services_);
 }
 

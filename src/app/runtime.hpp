@@ -62,6 +62,7 @@ class Runtime {
   std::unique_ptr<registry::MergeService> merges_;
   std::unique_ptr<registry::FamilyService> families_;
   std::unique_ptr<registry::ImportService> imports_;
+  std::unique_ptr<registry::ExportService> exports_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<api::Services> services_;

@@ -713,5 +713,29 @@ TEST(Registry, ImportsCheckEveryRowAndApplyAllOrNothing) {
             422);
 }
 
+TEST(Registry, DataAccessRequestsExportEverythingAsJsonAndPdf) {
+  Client worker = Worker();
+  const PersonBuilder builder;
+  const long long id = Int(builder.Create(worker), "id");
+  EXPECT_EQ(worker.Get(PersonPath(id) + "/export").status, 403);
+  Client steward = Steward();
+  const Reply exported = steward.Get(PersonPath(id) + "/export?format=json");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(Text(exported.Json().at("person"), "chinese_name"), builder.chinese_name);
+  EXPECT_EQ(Text(exported.Json().at("person").at("documents").at(0), "number"), builder.hkid);
+  EXPECT_EQ(exported.Json().at("involvements").as_array().size(), 1u);
+  EXPECT_FALSE(exported.Json().at("history").as_array().empty());
+  EXPECT_NE(exported.Header("content-disposition").find("person-" + std::to_string(id) + ".json"), std::string::npos);
+  const Reply pdf = steward.Get(PersonPath(id) + "/export?format=pdf");
+  ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 300);
+  EXPECT_EQ(pdf.Header("content-type"), "application/pdf");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF-"));
+  EXPECT_GT(pdf.body.size(), 1000u);
+  EXPECT_EQ(steward.Get(PersonPath(id) + "/export?format=doc").status, 422);
+  EXPECT_EQ(steward.Get("/api/v1/persons/999999999/export").status, 404);
+  const auto actions = Actions(AuditEntries("action=person.export&record_id=" + std::to_string(id)));
+  EXPECT_EQ(actions.size(), 2u);
+}
+
 }  // namespace
 }  // namespace welfare::testing
