@@ -13,6 +13,8 @@
 #include <span>
 #include <string_view>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -65,15 +67,51 @@ constexpr size_t kPhoneField = 5;
 constexpr size_t kDistrictField = 6;
 constexpr size_t kFieldCount = 7;
 
-enum class ChineseLevel : uint8_t { kExact, kAlias, kGivenOnly, kSimilar, kDisagree, kMissing };
-enum class EnglishLevel : uint8_t { kExact, kVariant, kSwapped, kAlias, kSurnameOnly, kDisagree, kMissing };
+// Exact agreement on a name is split by how many records carry that name (term frequency): a shared rare
+// name says much more than a shared 陳志明.
+enum class ChineseLevel : uint8_t {
+  kExactRare,
+  kExactUncommon,
+  kExactCommon,
+  kExactFrequent,
+  kAlias,
+  kGivenOnly,
+  kSimilar,
+  kDisagree,
+  kMissing,
+};
+enum class EnglishLevel : uint8_t {
+  kExactRare,
+  kExactUncommon,
+  kExactCommon,
+  kExactFrequent,
+  kVariant,
+  kSimilar,
+  kSwapped,
+  kAlias,
+  kSurnameOnly,
+  kDisagree,
+  kMissing,
+};
 enum class BirthLevel : uint8_t { kExact, kClose, kPartial, kSameYear, kDisagree, kMissing };
 enum class AgreeLevel : uint8_t { kAgree, kDisagree, kMissing };
 
-constexpr std::array<std::string_view, 5> kChineseLevelNames = {"exact", "alias", "given_only", "similar",
-                                                                 "disagree"};
-constexpr std::array<std::string_view, 6> kEnglishLevelNames = {"exact", "variant",      "swapped",
-                                                                "alias", "surname_only", "disagree"};
+/// The frequency buckets of exact name agreement: records carrying the name, at most.
+constexpr std::array<uint32_t, 3> kFrequencyLimits = {5, 50, 500};
+constexpr size_t kFrequencyBuckets = kFrequencyLimits.size() + 1;
+
+uint8_t FrequencyBucket(uint32_t records_with_name) {
+  for (size_t bucket = 0; bucket < kFrequencyLimits.size(); ++bucket) {
+    if (records_with_name <= kFrequencyLimits[bucket]) return static_cast<uint8_t>(bucket);
+  }
+  return static_cast<uint8_t>(kFrequencyLimits.size());
+}
+
+constexpr std::array<std::string_view, 8> kChineseLevelNames = {
+    "exact_rare", "exact_uncommon", "exact_common", "exact_frequent", "alias", "given_only", "similar", "disagree"};
+constexpr std::array<std::string_view, 10> kEnglishLevelNames = {
+    "exact_rare", "exact_uncommon", "exact_common", "exact_frequent", "variant",
+    "similar",    "swapped",        "alias",        "surname_only",   "disagree"};
 constexpr std::array<std::string_view, 5> kBirthLevelNames = {"exact", "close", "partial", "same_year", "disagree"};
 constexpr std::array<std::string_view, 2> kAgreeLevelNames = {"agree", "disagree"};
 
@@ -81,23 +119,23 @@ struct FieldSpec {
   std::string_view name;
   std::span<const std::string_view> levels;  // without "missing"
   std::span<const double> start_m;           // starting m per level
-  std::span<const double> start_u;           // starting u per level (replaced by the random-pair sample)
+  std::span<const double> start_u;           // u before the random pairs and the name frequencies replace it
 };
 
-constexpr std::array<double, 5> kChineseStartM = {0.85, 0.01, 0.01, 0.06, 0.07};
-constexpr std::array<double, 5> kChineseStartU = {0.005, 0.0005, 0.005, 0.02, 0.9695};
-constexpr std::array<double, 6> kEnglishStartM = {0.70, 0.15, 0.03, 0.02, 0.05, 0.05};
-constexpr std::array<double, 6> kEnglishStartU = {0.002, 0.002, 0.0002, 0.0002, 0.05, 0.9456};
-constexpr std::array<double, 5> kBirthStartM = {0.80, 0.06, 0.06, 0.03, 0.05};
-constexpr std::array<double, 5> kBirthStartU = {0.0001, 0.0005, 0.001, 0.01, 0.9884};
-constexpr std::array<double, 2> kSexStartM = {0.98, 0.02};
+constexpr std::array<double, 8> kChineseStartM = {0.40, 0.25, 0.15, 0.10, 0.005, 0.005, 0.05, 0.04};
+constexpr std::array<double, 8> kChineseStartU = {1e-6, 1e-5, 1e-4, 5e-4, 2e-6, 0.002, 0.0006, 0.996882};
+constexpr std::array<double, 10> kEnglishStartM = {0.30, 0.20, 0.15, 0.10, 0.12, 0.03, 0.03, 0.01, 0.01, 0.05};
+constexpr std::array<double, 10> kEnglishStartU = {1e-6, 1e-5, 1e-4, 5e-4, 1e-4, 1e-4, 2e-6, 4e-6, 0.05, 0.949083};
+constexpr std::array<double, 5> kBirthStartM = {0.80, 0.09, 0.07, 0.02, 0.02};
+constexpr std::array<double, 5> kBirthStartU = {3e-5, 5e-4, 1e-4, 0.0115, 0.98787};
+constexpr std::array<double, 2> kSexStartM = {0.99, 0.01};
 constexpr std::array<double, 2> kSexStartU = {0.5, 0.5};
-constexpr std::array<double, 2> kDocumentStartM = {0.99, 0.01};
-constexpr std::array<double, 2> kDocumentStartU = {0.0001, 0.9999};
-constexpr std::array<double, 2> kPhoneStartM = {0.75, 0.25};
-constexpr std::array<double, 2> kPhoneStartU = {0.001, 0.999};
-constexpr std::array<double, 2> kDistrictStartM = {0.85, 0.15};
-constexpr std::array<double, 2> kDistrictStartU = {0.1, 0.9};
+constexpr std::array<double, 2> kDocumentStartM = {0.999, 0.001};
+constexpr std::array<double, 2> kDocumentStartU = {1e-6, 0.999999};
+constexpr std::array<double, 2> kPhoneStartM = {0.80, 0.20};
+constexpr std::array<double, 2> kPhoneStartU = {1e-6, 0.999999};
+constexpr std::array<double, 2> kDistrictStartM = {0.90, 0.10};
+constexpr std::array<double, 2> kDistrictStartU = {0.05, 0.95};
 
 constexpr std::array<FieldSpec, kFieldCount> kFields = {{
     {"chinese_name", kChineseLevelNames, kChineseStartM, kChineseStartU},
@@ -142,6 +180,9 @@ Levels Decode(uint32_t pattern) {
 
 bool IsMissing(size_t field, uint8_t level) { return level == kFields[field].levels.size(); }
 
+/// True for the exact levels of a name field (one per frequency bucket, first).
+bool IsExactName(uint8_t level) { return level < kFrequencyBuckets; }
+
 // ---------------------------------------------------------------------------------------------------------
 // Records reduced to codes.
 
@@ -158,6 +199,7 @@ struct Prepared {
   uint64_t chinese_given = 0;
   uint64_t family = 0;
   uint64_t given = 0;
+  uint64_t english = 0;  // family and given together
   uint64_t district = 0;
   uint32_t classes_begin = 0;
   uint32_t aliases_begin = 0;
@@ -174,6 +216,8 @@ struct Prepared {
   Precision precision = Precision::kNone;
   uint8_t sex = 0;  // 0 unknown, 1 male, 2 female
   uint8_t chinese_length = 0;
+  uint8_t chinese_bucket = 0;  // frequency bucket of the Chinese name
+  uint8_t english_bucket = 0;  // frequency bucket of the English name
 };
 
 struct PreparedSet {
@@ -250,6 +294,7 @@ void PrepareInto(const LinkageRecord& record, PreparedSet& set) {
   }
   if (!record.family_en.empty()) out.family = HashText(record.family_en);
   if (!record.given_en.empty()) out.given = HashText(record.given_en);
+  if (out.family != 0 || out.given != 0) out.english = Combine(out.family + 1, out.given);
   if (!record.district.empty()) out.district = HashText(record.district);
   if (record.sex == "male") out.sex = 1;
   if (record.sex == "female") out.sex = 2;
@@ -275,7 +320,8 @@ void PrepareInto(const LinkageRecord& record, PreparedSet& set) {
   for (const std::string& document : record.ids) {
     if (document.empty()) continue;
     const size_t colon = document.find(':');
-    const std::string_view type = colon == std::string::npos ? std::string_view{} : std::string_view(document).substr(0, colon);
+    const std::string_view type =
+        colon == std::string::npos ? std::string_view{} : std::string_view(document).substr(0, colon);
     set.documents.push_back({HashText(type), HashText(document)});
   }
   out.documents_count = ClampCount(set.documents.size() - out.documents_begin);
@@ -295,7 +341,7 @@ void PrepareInto(const LinkageRecord& record, PreparedSet& set) {
 }
 
 template <class T>
-void AppendShifted(std::vector<T>& into, const std::vector<T>& from) {
+void AppendAll(std::vector<T>& into, const std::vector<T>& from) {
   into.insert(into.end(), from.begin(), from.end());
 }
 
@@ -328,14 +374,92 @@ PreparedSet PrepareAll(const std::vector<LinkageRecord>& records, unsigned threa
       record.documents_begin += documents_offset;
       record.phones_begin += phones_offset;
     }
-    AppendShifted(all.records, share.records);
-    AppendShifted(all.classes, share.classes);
-    AppendShifted(all.aliases, share.aliases);
-    AppendShifted(all.documents, share.documents);
-    AppendShifted(all.phones, share.phones);
+    AppendAll(all.records, share.records);
+    AppendAll(all.classes, share.classes);
+    AppendAll(all.aliases, share.aliases);
+    AppendAll(all.documents, share.documents);
+    AppendAll(all.phones, share.phones);
     share = PreparedSet{};
   }
   return all;
+}
+
+/// u of the exact levels of one name field: P(two random records share a name of that frequency bucket),
+/// among records that have the field.
+using ExactU = std::array<double, kFrequencyBuckets>;
+
+/// Counts how many records carry each name, sets each record's frequency bucket, and returns the exact u of
+/// each bucket: Σ n(n-1) over the names of the bucket / N(N-1) over the records that have the field.
+template <class Key, class Bucket>
+ExactU AssignFrequencyBuckets(std::vector<Prepared>& records, Key key_of, Bucket bucket_of,
+                              std::vector<uint32_t>& records_with_name) {
+  std::vector<uint64_t> keys;
+  keys.reserve(records.size());
+  for (const Prepared& record : records) {
+    if (key_of(record) != 0) keys.push_back(key_of(record));
+  }
+  std::ranges::sort(keys);
+  ExactU exact_u{};
+  const double with_field = static_cast<double>(keys.size());
+  size_t run_start = 0;
+  while (run_start < keys.size()) {
+    size_t run_end = run_start + 1;
+    while (run_end < keys.size() && keys[run_end] == keys[run_start]) ++run_end;
+    const double count = static_cast<double>(run_end - run_start);
+    if (with_field >= 2) {
+      exact_u[FrequencyBucket(static_cast<uint32_t>(run_end - run_start))] +=
+          count * (count - 1) / (with_field * (with_field - 1));
+    }
+    run_start = run_end;
+  }
+  records_with_name.assign(records.size(), 0);
+  for (size_t record_idx = 0; record_idx < records.size(); ++record_idx) {
+    const uint64_t key = key_of(records[record_idx]);
+    if (key == 0) continue;
+    const auto [first, last] = std::ranges::equal_range(keys, key);
+    records_with_name[record_idx] = static_cast<uint32_t>(last - first);
+    bucket_of(records[record_idx]) = FrequencyBucket(records_with_name[record_idx]);
+  }
+  return exact_u;
+}
+
+/// The key under which LinkageModel::name_counts keeps an English name.
+std::string EnglishNameKey(const LinkageRecord& record) { return "en:" + record.family_en + "|" + record.given_en; }
+
+struct NameFrequencies {
+  ExactU chinese{};
+  ExactU english{};
+  std::unordered_map<std::string, unsigned> counts;  // the names that are not rare
+};
+
+NameFrequencies AssignNameFrequencies(const std::vector<LinkageRecord>& records, PreparedSet& set) {
+  NameFrequencies frequencies;
+  std::vector<uint32_t> chinese_counts;
+  std::vector<uint32_t> english_counts;
+  frequencies.chinese = AssignFrequencyBuckets(
+      set.records, [](const Prepared& record) { return record.chinese; },
+      [](Prepared& record) -> uint8_t& { return record.chinese_bucket; }, chinese_counts);
+  frequencies.english = AssignFrequencyBuckets(
+      set.records, [](const Prepared& record) { return record.english; },
+      [](Prepared& record) -> uint8_t& { return record.english_bucket; }, english_counts);
+  for (size_t record_idx = 0; record_idx < records.size(); ++record_idx) {
+    if (set.records[record_idx].chinese_bucket > 0) {
+      frequencies.counts.try_emplace(records[record_idx].chinese_key, chinese_counts[record_idx]);
+    }
+    if (set.records[record_idx].english_bucket > 0) {
+      frequencies.counts.try_emplace(EnglishNameKey(records[record_idx]), english_counts[record_idx]);
+    }
+  }
+  return frequencies;
+}
+
+/// The frequency bucket of a record's names from a model's name counts (names not in them are rare).
+void BucketsFromCounts(const LinkageRecord& record, const std::unordered_map<std::string, unsigned>& counts,
+                       Prepared& prepared) {
+  const auto chinese = counts.find(record.chinese_key);
+  prepared.chinese_bucket = chinese == counts.end() ? 0 : FrequencyBucket(chinese->second);
+  const auto english = counts.find(EnglishNameKey(record));
+  prepared.english_bucket = english == counts.end() ? 0 : FrequencyBucket(english->second);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -346,8 +470,10 @@ bool SortedIntersect(std::span<const uint64_t> left, std::span<const uint64_t> r
   size_t right_idx = 0;
   while (left_idx < left.size() && right_idx < right.size()) {
     if (left[left_idx] == right[right_idx]) return true;
-    if (left[left_idx] < right[right_idx]) ++left_idx;
-    else ++right_idx;
+    if (left[left_idx] < right[right_idx])
+      ++left_idx;
+    else
+      ++right_idx;
   }
   return false;
 }
@@ -404,7 +530,7 @@ bool DigitsTransposed(const Prepared& left, const Prepared& right) {
 }
 
 class Comparer {
-public:
+ public:
   Comparer(std::span<const LinkageRecord> records, const PreparedSet& set) : records_(records), set_(set) {}
 
   [[nodiscard]] Levels Compare(uint32_t left_idx, uint32_t right_idx) const {
@@ -421,11 +547,11 @@ public:
     return levels;
   }
 
-private:
+ private:
   [[nodiscard]] ChineseLevel CompareChinese(uint32_t left_idx, uint32_t right_idx, const Prepared& left,
                                             const Prepared& right) const {
     if (left.chinese == 0 || right.chinese == 0) return ChineseLevel::kMissing;
-    if (left.chinese == right.chinese) return ChineseLevel::kExact;
+    if (left.chinese == right.chinese) return static_cast<ChineseLevel>(left.chinese_bucket);
     if (Contains(set_.Aliases(right), left.chinese) || Contains(set_.Aliases(left), right.chinese)) {
       return ChineseLevel::kAlias;
     }
@@ -446,22 +572,24 @@ private:
     if ((left.family == 0 && left.given == 0) || (right.family == 0 && right.given == 0)) {
       return EnglishLevel::kMissing;
     }
-    if (left.family == right.family && left.given == right.given) return EnglishLevel::kExact;
+    if (left.family == right.family && left.given == right.given) {
+      return static_cast<EnglishLevel>(left.english_bucket);
+    }
     if (left.family != 0 && left.given != 0 && left.family == right.given && left.given == right.family) {
       return EnglishLevel::kSwapped;
     }
     const LinkageRecord& left_record = records_[left_idx];
     const LinkageRecord& right_record = records_[right_idx];
     const bool alias = Contains(set_.Aliases(right), left.given) || Contains(set_.Aliases(left), right.given);
-    const bool same_surname = left.family != 0 && right.family != 0 &&
-                              (left.family == right.family ||
-                               SortedIntersect(set_.Classes(left), set_.Classes(right)) ||
-                               JaroWinkler(left_record.family_en, right_record.family_en) >= 0.9);
-    if (!same_surname) return alias && (left.family == 0 || right.family == 0) ? EnglishLevel::kAlias
-                                                                                 : EnglishLevel::kDisagree;
-    if (left.given != 0 && right.given != 0 &&
-        (left.given == right.given || JaroWinkler(left_record.given_en, right_record.given_en) >= 0.9)) {
-      return EnglishLevel::kVariant;
+    const bool same_surname =
+        left.family != 0 && right.family != 0 &&
+        (left.family == right.family || SortedIntersect(set_.Classes(left), set_.Classes(right)) ||
+         JaroWinkler(left_record.family_en, right_record.family_en) >= 0.9);
+    if (!same_surname)
+      return alias && (left.family == 0 || right.family == 0) ? EnglishLevel::kAlias : EnglishLevel::kDisagree;
+    if (left.given != 0 && left.given == right.given) return EnglishLevel::kVariant;
+    if (left.given != 0 && right.given != 0 && JaroWinkler(left_record.given_en, right_record.given_en) >= 0.9) {
+      return EnglishLevel::kSimilar;
     }
     if (alias) return EnglishLevel::kAlias;
     return EnglishLevel::kSurnameOnly;
@@ -510,13 +638,24 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Blocking passes: each gives a record zero or more keys; records that share a key form a block.
+// Blocking passes: each gives a record zero or more keys; records that share a key form a block. The last
+// pass is for estimation only: a sample of the pairs born on the same day, whose names are (for the
+// non-matches) as unrelated as random pairs' are, so EM can learn the names' m from them.
 
-constexpr std::array<std::string_view, 8> kPassNames = {
-    "document",           "phone",          "chinese_name+year", "chinese_given+year_month",
-    "surname+year_month", "given_en+birth_date", "surname+given_en",  "chinese_name",
+constexpr std::array<std::string_view, 9> kPassNames = {
+    "document",
+    "phone",
+    "chinese_name+year",
+    "chinese_given+year_month",
+    "surname+year_month",
+    "given_en+birth_date",
+    "surname+given_en",
+    "chinese_name",
+    "birth_date (EM sample)",
 };
 constexpr size_t kPassCount = kPassNames.size();
+constexpr size_t kTrainingPass = kPassCount - 1;  // compared for EM only, never reported as candidates
+constexpr size_t kChineseNamePass = 7;
 
 void PassKeys(size_t pass, const PreparedSet& set, const Prepared& record, std::vector<uint64_t>& keys) {
   const uint64_t salt = Mix(pass + 1);
@@ -560,6 +699,11 @@ void PassKeys(size_t pass, const PreparedSet& set, const Prepared& record, std::
   case 7:
     if (record.chinese != 0) keys.push_back(Combine(salt, record.chinese));
     break;
+  case kTrainingPass:
+    if (record.precision == Precision::kFull) {
+      keys.push_back(Combine(salt, static_cast<uint64_t>(static_cast<uint32_t>(record.day_number))));
+    }
+    break;
   default:
     break;
   }
@@ -587,50 +731,54 @@ struct KeyEntry {
 };
 
 class Blocking {
-public:
-  Blocking(const PreparedSet& set, size_t max_block_size) {
+ public:
+  Blocking(const PreparedSet& set, size_t max_block_size, size_t training_pairs) {
     const size_t count = set.records.size();
     std::vector<uint64_t> scratch;
     for (size_t pass = 0; pass < kPassCount; ++pass) {
       PassIndex& index = passes_[pass];
       LinkageBlockingPass& stats = stats_[pass];
       stats.name = kPassNames[pass];
-      index.offsets.resize(count + 1);
+      const bool training = pass == kTrainingPass;
+      if (!training) index.offsets.resize(count + 1);
       std::vector<KeyEntry> entries;
       entries.reserve(count);
       for (size_t record_idx = 0; record_idx < count; ++record_idx) {
-        index.offsets[record_idx] = static_cast<uint32_t>(index.keys.size());
+        if (!training) index.offsets[record_idx] = static_cast<uint32_t>(index.keys.size());
         scratch.clear();
         PassKeys(pass, set, set.records[record_idx], scratch);
         std::ranges::sort(scratch);
         scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
         for (const uint64_t key : scratch) {
-          index.keys.push_back(key);
+          if (!training) index.keys.push_back(key);
           entries.push_back({key, static_cast<uint32_t>(record_idx)});
         }
       }
-      index.offsets[count] = static_cast<uint32_t>(index.keys.size());
+      if (!training) index.offsets[count] = static_cast<uint32_t>(index.keys.size());
       std::ranges::sort(entries);
       index.members.reserve(entries.size());
       for (const KeyEntry& entry : entries) index.members.push_back(entry.record);
+      std::vector<Block> pass_blocks;
       size_t run_start = 0;
       while (run_start < entries.size()) {
         size_t run_end = run_start + 1;
         while (run_end < entries.size() && entries[run_end].key == entries[run_start].key) ++run_end;
         const size_t size = run_end - run_start;
+        const uint64_t pairs = static_cast<uint64_t>(size) * (size - 1) / 2;
+        if (training) all_training_pairs_ += pairs;
         if (size > max_block_size) {
-          index.skipped.push_back(entries[run_start].key);
+          index.skipped.push_back(entries[run_start].key);  // sorted, as the entries are
           ++stats.skipped_blocks;
           stats.skipped_records += size;
         } else if (size >= 2) {
-          blocks_.push_back({entries[run_start].key, static_cast<uint64_t>(size) * (size - 1) / 2,
-                             static_cast<uint32_t>(pass), static_cast<uint32_t>(run_start),
-                             static_cast<uint32_t>(size)});
-          ++stats.blocks;
+          pass_blocks.push_back({entries[run_start].key, pairs, static_cast<uint32_t>(pass),
+                                 static_cast<uint32_t>(run_start), static_cast<uint32_t>(size)});
         }
         run_start = run_end;
       }
-      // entries were sorted by key, so the skipped keys are sorted too
+      if (training) SampleTrainingBlocks(pass_blocks, training_pairs);
+      stats.blocks = pass_blocks.size();
+      blocks_.insert(blocks_.end(), pass_blocks.begin(), pass_blocks.end());
     }
     // The largest blocks first, so that the threads finish together.
     std::ranges::sort(blocks_, [](const Block& left, const Block& right) { return left.pairs > right.pairs; });
@@ -640,7 +788,11 @@ public:
   [[nodiscard]] std::span<const uint32_t> Members(const Block& block) const {
     return {passes_[block.pass].members.data() + block.start, block.size};
   }
-  [[nodiscard]] std::array<LinkageBlockingPass, kPassCount>& Stats() { return stats_; }
+  [[nodiscard]] const std::array<LinkageBlockingPass, kPassCount>& Stats() const { return stats_; }
+  /// Pairs of records born on the same day, in all the training pass's blocks (sampled or not).
+  [[nodiscard]] uint64_t AllTrainingPairs() const { return all_training_pairs_; }
+  /// Pairs in the sampled training blocks.
+  [[nodiscard]] uint64_t SampledTrainingPairs() const { return sampled_training_pairs_; }
 
   /// True when this block is where the pair is compared: no earlier pass and no smaller key of this pass
   /// (in a block that was not skipped) holds both records.
@@ -651,7 +803,16 @@ public:
     return FirstSharedKey(block.pass, left, right) == block.key;
   }
 
-private:
+ private:
+  /// Keeps about `target` pairs of the training blocks, choosing whole blocks by their key's hash.
+  void SampleTrainingBlocks(std::vector<Block>& blocks, size_t target) {
+    uint64_t total = 0;
+    for (const Block& block : blocks) total += block.pairs;
+    const uint64_t stride = target == 0 ? 0 : std::max<uint64_t>(1, (total + target - 1) / target);
+    std::erase_if(blocks, [&](const Block& block) { return stride == 0 || Mix(block.key) % stride != 0; });
+    for (const Block& block : blocks) sampled_training_pairs_ += block.pairs;
+  }
+
   [[nodiscard]] uint64_t FirstSharedKey(uint32_t pass, uint32_t left, uint32_t right) const {
     const PassIndex& index = passes_[pass];
     const uint64_t* left_key = index.keys.data() + index.offsets[left];
@@ -675,10 +836,27 @@ private:
   std::array<PassIndex, kPassCount> passes_;
   std::array<LinkageBlockingPass, kPassCount> stats_;
   std::vector<Block> blocks_;
+  uint64_t all_training_pairs_ = 0;
+  uint64_t sampled_training_pairs_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Estimation.
+// Estimation. u comes from random pairs (almost all different people) and, for exact name agreement, from
+// the name frequencies; it stays fixed. m is estimated by EM in two sessions, each on pairs selected by
+// agreeing on some fields, with those fields (and the ones that go with them) left out of the likelihood,
+// because among such pairs they agree by construction:
+//   - pairs with the same Chinese name (the chinese_name blocks) give m of birth date, document, phone and
+//     district; their non-matches also give u of the English name and of sex among people whose Chinese
+//     names agree (the same Chinese name mostly means the same romanisation and the same sex, so those
+//     agreements add little once the Chinese names agree);
+//   - pairs born on the same day (the training sample) give m of the names and of sex.
+// λ, the share of matches among all pairs, follows from the second session: the matches among the
+// same-birthday pairs, scaled up by how many pairs share a birthday and by m(birth_date exact).
+
+/// Model rows after the seven fields: the English name and sex when the Chinese names agree exactly.
+constexpr size_t kEnglishSameChineseRow = kFieldCount;
+constexpr size_t kSexSameChineseRow = kFieldCount + 1;
+constexpr size_t kModelRows = kFieldCount + 2;
 
 struct StoredPair {
   uint32_t left;
@@ -689,8 +867,38 @@ struct StoredPair {
 struct Parameters {
   std::array<std::vector<double>, kFieldCount> m;
   std::array<std::vector<double>, kFieldCount> u;
-  double lambda = 0.01;
+  std::vector<double> english_u_same_chinese;
+  std::vector<double> sex_u_same_chinese;
+  double lambda = 1e-6;
+
+  /// m of a field's level in the context of the whole comparison vector: once the Chinese names agree, the
+  /// English names' exact levels count as one (a common Chinese name goes with a common English one).
+  [[nodiscard]] double M(size_t field, const Levels& levels) const {
+    if (field == kEnglishField && IsExactName(levels[kChineseField]) && IsExactName(levels[field])) {
+      return ExactSum(m[kEnglishField]);
+    }
+    return m[field][levels[field]];
+  }
+
+  /// u of a field's level in the context of the whole comparison vector.
+  [[nodiscard]] double U(size_t field, const Levels& levels) const {
+    if (IsExactName(levels[kChineseField])) {
+      if (field == kEnglishField) {
+        return IsExactName(levels[field]) ? ExactSum(english_u_same_chinese) : english_u_same_chinese[levels[field]];
+      }
+      if (field == kSexField) return sex_u_same_chinese[levels[field]];
+    }
+    return u[field][levels[field]];
+  }
+
+  static double ExactSum(const std::vector<double>& values) {
+    double sum = 0;
+    for (size_t level = 0; level < kFrequencyBuckets; ++level) sum += values[level];
+    return sum;
+  }
 };
+
+using FieldMask = std::array<bool, kFieldCount>;
 
 Parameters StartingParameters() {
   Parameters parameters;
@@ -698,13 +906,16 @@ Parameters StartingParameters() {
     parameters.m[field].assign(kFields[field].start_m.begin(), kFields[field].start_m.end());
     parameters.u[field].assign(kFields[field].start_u.begin(), kFields[field].start_u.end());
   }
+  parameters.english_u_same_chinese = {0.05, 0.2, 0.3, 0.3, 0.05, 0.01, 0.001, 0.001, 0.05, 0.038};
+  parameters.sex_u_same_chinese = {0.97, 0.03};
   return parameters;
 }
 
-/// Replaces the starting u of each field by its level frequencies among random pairs (almost all of which are
-/// different people), smoothed so that no level has u = 0.
-void StartUFromRandomPairs(const Comparer& comparer, size_t count, size_t samples, unsigned long long seed,
-                           Parameters& parameters) {
+/// Sets u of each field to its level frequencies among random pairs, smoothed so that no level has u = 0;
+/// the exact levels of the names take their u from the name frequencies instead (random pairs rarely share
+/// a rare name, so a sample could not measure it).
+void EstimateU(const Comparer& comparer, size_t count, size_t samples, unsigned long long seed,
+               const NameFrequencies& frequencies, Parameters& parameters) {
   if (count < 2 || samples == 0) return;
   std::array<std::vector<double>, kFieldCount> tallies;
   for (size_t field = 0; field < kFieldCount; ++field) tallies[field].assign(kFields[field].levels.size(), 0.0);
@@ -721,12 +932,27 @@ void StartUFromRandomPairs(const Comparer& comparer, size_t count, size_t sample
     }
   }
   for (size_t field = 0; field < kFieldCount; ++field) {
-    double total = 0;
-    for (const double tally : tallies[field]) total += tally;
-    if (total < 100) continue;
-    const double levels = static_cast<double>(tallies[field].size());
+    const bool name = field == kChineseField || field == kEnglishField;
+    const ExactU* exact = field == kChineseField ? &frequencies.chinese : &frequencies.english;
+    double exact_total = 0;
+    double sampled_total = 0;
+    double smoothed_levels = 0;
     for (size_t level = 0; level < tallies[field].size(); ++level) {
-      parameters.u[field][level] = (tallies[field][level] + 0.5) / (total + 0.5 * levels);
+      if (name && IsExactName(static_cast<uint8_t>(level))) {
+        exact_total += (*exact)[level];
+        continue;
+      }
+      sampled_total += tallies[field][level];
+      smoothed_levels += 1;
+    }
+    if (sampled_total < 100) continue;
+    for (size_t level = 0; level < tallies[field].size(); ++level) {
+      if (name && IsExactName(static_cast<uint8_t>(level))) {
+        parameters.u[field][level] = std::max((*exact)[level], 1e-12);
+        continue;
+      }
+      parameters.u[field][level] =
+          (1.0 - exact_total) * (tallies[field][level] + 0.5) / (sampled_total + 0.5 * smoothed_levels);
     }
   }
 }
@@ -737,13 +963,12 @@ struct PatternCount {
   Levels levels;
 };
 
-double LogOdds(const Parameters& parameters, const Levels& levels) {
-  double log_odds = std::log(parameters.lambda) - std::log1p(-parameters.lambda);
-  for (size_t field = 0; field < kFieldCount; ++field) {
-    if (IsMissing(field, levels[field])) continue;
-    log_odds += std::log(parameters.m[field][levels[field]]) - std::log(parameters.u[field][levels[field]]);
+std::vector<PatternCount> PatternCounts(const std::vector<uint64_t>& counts) {
+  std::vector<PatternCount> patterns;
+  for (uint32_t pattern = 0; pattern < counts.size(); ++pattern) {
+    if (counts[pattern] != 0) patterns.push_back({pattern, static_cast<double>(counts[pattern]), Decode(pattern)});
   }
-  return log_odds;
+  return patterns;
 }
 
 double Logistic(double log_odds) {
@@ -752,91 +977,144 @@ double Logistic(double log_odds) {
   return odds / (1.0 + odds);
 }
 
-/// EM over the distinct comparison vectors. Returns the iterations run; sets `converged`.
-int RunEm(const std::vector<PatternCount>& patterns, int max_iterations, double tolerance, Parameters& parameters,
-          bool& converged) {
+/// P(match) of a comparison vector, counting only the `used` fields.
+double Posterior(const Parameters& parameters, const Levels& levels, const FieldMask& used, double lambda) {
+  double log_odds = std::log(lambda) - std::log1p(-lambda);
+  for (size_t field = 0; field < kFieldCount; ++field) {
+    if (!used[field] || IsMissing(field, levels[field])) continue;
+    log_odds += std::log(parameters.M(field, levels)) - std::log(parameters.U(field, levels));
+  }
+  return Logistic(log_odds);
+}
+
+struct EmOutcome {
+  int iterations = 0;
+  bool converged = false;
+  double lambda = 0;  // share of matches among the session's pairs
+};
+
+/// EM over the distinct comparison vectors of one session: m of the `estimated` fields and the session's λ;
+/// u stays fixed; fields outside `used` are left out of the likelihood.
+EmOutcome RunEmSession(const std::vector<PatternCount>& patterns, const FieldMask& used, const FieldMask& estimated,
+                       int max_iterations, double tolerance, Parameters& parameters) {
   constexpr double kFloor = 1e-9;
   constexpr double kPseudoCount = 0.01;
-  converged = false;
+  EmOutcome outcome;
   double total = 0;
   for (const PatternCount& pattern : patterns) total += pattern.count;
-  if (total <= 0) return 0;
-  int iteration = 0;
-  while (iteration < max_iterations) {
-    ++iteration;
+  if (total <= 0) return outcome;
+  double lambda = 0.01;
+  while (outcome.iterations < max_iterations) {
+    ++outcome.iterations;
     std::array<std::vector<double>, kFieldCount> m_tally;
-    std::array<std::vector<double>, kFieldCount> u_tally;
     for (size_t field = 0; field < kFieldCount; ++field) {
       m_tally[field].assign(kFields[field].levels.size(), kPseudoCount);
-      u_tally[field].assign(kFields[field].levels.size(), kPseudoCount);
     }
     double matches = 0;
     for (const PatternCount& pattern : patterns) {
-      const double posterior = Logistic(LogOdds(parameters, pattern.levels));
-      const double match_share = pattern.count * posterior;
-      const double non_match_share = pattern.count - match_share;
+      const double match_share = pattern.count * Posterior(parameters, pattern.levels, used, lambda);
       matches += match_share;
       for (size_t field = 0; field < kFieldCount; ++field) {
         const uint8_t level = pattern.levels[field];
-        if (IsMissing(field, level)) continue;
-        m_tally[field][level] += match_share;
-        u_tally[field][level] += non_match_share;
+        if (estimated[field] && !IsMissing(field, level)) m_tally[field][level] += match_share;
       }
     }
     double change = 0;
     for (size_t field = 0; field < kFieldCount; ++field) {
+      if (!estimated[field]) continue;
       double m_total = 0;
-      double u_total = 0;
-      for (size_t level = 0; level < m_tally[field].size(); ++level) {
-        m_total += m_tally[field][level];
-        u_total += u_tally[field][level];
-      }
+      for (const double tally : m_tally[field]) m_total += tally;
       for (size_t level = 0; level < m_tally[field].size(); ++level) {
         const double m = std::max(m_tally[field][level] / m_total, kFloor);
-        const double u = std::max(u_tally[field][level] / u_total, kFloor);
-        change = std::max({change, std::abs(m - parameters.m[field][level]), std::abs(u - parameters.u[field][level])});
+        change = std::max(change, std::abs(m - parameters.m[field][level]));
         parameters.m[field][level] = m;
-        parameters.u[field][level] = u;
       }
     }
-    const double lambda = std::clamp(matches / total, kFloor, 1.0 - kFloor);
-    change = std::max(change, std::abs(lambda - parameters.lambda));
-    parameters.lambda = lambda;
+    const double next_lambda = std::clamp(matches / total, kFloor, 1.0 - kFloor);
+    change = std::max(change, std::abs(next_lambda - lambda));
+    lambda = next_lambda;
     if (change < tolerance) {
-      converged = true;
+      outcome.converged = true;
       break;
     }
   }
-  return iteration;
+  outcome.lambda = lambda;
+  return outcome;
 }
 
-LinkageModel ToModel(const Parameters& parameters, const std::vector<uint64_t>& counts) {
+/// u of the English name and of sex among the non-matches of a same-Chinese-name session.
+void EstimateUGivenSameChinese(const std::vector<PatternCount>& patterns, const FieldMask& used, double lambda,
+                               Parameters& parameters) {
+  std::vector<double> english(kFields[kEnglishField].levels.size(), 0.5);
+  std::vector<double> sex(kFields[kSexField].levels.size(), 0.5);
+  double english_total = 0.5 * static_cast<double>(english.size());
+  double sex_total = 0.5 * static_cast<double>(sex.size());
+  for (const PatternCount& pattern : patterns) {
+    const double non_match = pattern.count * (1.0 - Posterior(parameters, pattern.levels, used, lambda));
+    if (!IsMissing(kEnglishField, pattern.levels[kEnglishField])) {
+      english[pattern.levels[kEnglishField]] += non_match;
+      english_total += non_match;
+    }
+    if (!IsMissing(kSexField, pattern.levels[kSexField])) {
+      sex[pattern.levels[kSexField]] += non_match;
+      sex_total += non_match;
+    }
+  }
+  if (english_total < 100 || sex_total < 100) return;  // too few to say; keep the starting values
+  for (double& share : english) share /= english_total;
+  for (double& share : sex) share /= sex_total;
+  parameters.english_u_same_chinese = std::move(english);
+  parameters.sex_u_same_chinese = std::move(sex);
+}
+
+LinkageModel ToModel(const Parameters& parameters) {
   LinkageModel model;
   model.lambda = parameters.lambda;
-  for (size_t field = 0; field < kFieldCount; ++field) {
-    LinkageField out{std::string(kFields[field].name), {}};
+  auto add = [&](std::string name, size_t field, const std::vector<double>& u, bool collapse_exact) {
+    LinkageField out{std::move(name), {}};
     for (size_t level = 0; level < kFields[field].levels.size(); ++level) {
-      out.levels.push_back({std::string(kFields[field].levels[level]), parameters.m[field][level],
-                            parameters.u[field][level], 0.0});
+      const bool collapsed = collapse_exact && IsExactName(static_cast<uint8_t>(level));
+      const double level_m = collapsed ? Parameters::ExactSum(parameters.m[field]) : parameters.m[field][level];
+      double level_u = collapsed ? Parameters::ExactSum(u) : u[level];
+      if (level_u <= 1e-12) level_u = level_m;  // a name frequency bucket no name falls in: it weighs nothing
+      out.levels.push_back({std::string(kFields[field].levels[level]), level_m, level_u, 0.0});
     }
     out.levels.push_back({"missing", 1.0, 1.0, 0.0});
     model.fields.push_back(std::move(out));
+  };
+  for (size_t field = 0; field < kFieldCount; ++field) {
+    add(std::string(kFields[field].name), field, parameters.u[field], false);
   }
+  add("english_name|same_chinese", kEnglishField, parameters.english_u_same_chinese, true);
+  add("sex|same_chinese", kSexField, parameters.sex_u_same_chinese, false);
+  return model;
+}
+
+/// The model row that scores a field in the context of the whole comparison vector.
+size_t ModelRow(size_t field, const Levels& levels) {
+  if (IsExactName(levels[kChineseField])) {
+    if (field == kEnglishField) return kEnglishSameChineseRow;
+    if (field == kSexField) return kSexSameChineseRow;
+  }
+  return field;
+}
+
+void CountPairs(const std::vector<uint64_t>& counts, LinkageModel& model) {
   for (uint32_t pattern = 0; pattern < counts.size(); ++pattern) {
     if (counts[pattern] == 0) continue;
     const Levels levels = Decode(pattern);
     for (size_t field = 0; field < kFieldCount; ++field) {
-      model.fields[field].levels[levels[field]].pairs += static_cast<double>(counts[pattern]);
+      model.fields[ModelRow(field, levels)].levels[levels[field]].pairs += static_cast<double>(counts[pattern]);
     }
   }
-  return model;
 }
 
-/// True when a model has this engine's fields and levels (so that it can score a comparison vector).
+/// True when a model has this engine's rows and levels (so that it can score a comparison vector).
 bool ModelFits(const LinkageModel& model) {
-  if (model.fields.size() != kFieldCount || model.lambda <= 0 || model.lambda >= 1) return false;
-  for (size_t field = 0; field < kFieldCount; ++field) {
-    if (model.fields[field].levels.size() < kFields[field].levels.size()) return false;
+  if (model.fields.size() != kModelRows || model.lambda <= 0 || model.lambda >= 1) return false;
+  for (size_t row = 0; row < kModelRows; ++row) {
+    const size_t field = row == kEnglishSameChineseRow ? kEnglishField : (row == kSexSameChineseRow ? kSexField : row);
+    if (model.fields[row].levels.size() < kFields[field].levels.size()) return false;
   }
   return true;
 }
@@ -845,7 +1123,7 @@ double PatternWeight(const LinkageModel& model, const Levels& levels) {
   double weight = 0;
   for (size_t field = 0; field < kFieldCount; ++field) {
     if (IsMissing(field, levels[field])) continue;
-    weight += model.fields[field].levels[levels[field]].Weight();
+    weight += model.fields[ModelRow(field, levels)].levels[levels[field]].Weight();
   }
   return weight;
 }
@@ -875,6 +1153,52 @@ LinkagePair MakePair(long long first_id, long long second_id, const LinkageModel
   return pair;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Running blocks on threads.
+
+/// Per-thread results of a run over blocks.
+struct ThreadTally {
+  std::vector<StoredPair> pairs;   // accepted candidate pairs
+  std::vector<uint64_t> counts;    // candidate pairs (or same-name pairs) per comparison vector
+  std::vector<uint64_t> training;  // same-birthday pairs per comparison vector
+  std::array<size_t, kPassCount> pass_comparisons{};
+};
+
+/// Runs `work(tally, block)` over the blocks on `threads` threads (each takes the next block), reporting
+/// progress from the calling thread.
+template <class Work>
+void RunBlocks(const std::vector<Block>& blocks, std::vector<ThreadTally>& tallies, long long done_before,
+               long long total, const std::function<void(long long, long long)>& progress, Work work) {
+  std::atomic<size_t> next_block{0};
+  std::atomic<long long> done_pairs{done_before};
+  std::atomic<size_t> running{tallies.size()};
+  std::vector<std::thread> workers;
+  for (ThreadTally& tally : tallies) {
+    workers.emplace_back([&] {
+      for (size_t block_idx = next_block.fetch_add(1); block_idx < blocks.size(); block_idx = next_block.fetch_add(1)) {
+        work(tally, blocks[block_idx]);
+        done_pairs.fetch_add(static_cast<long long>(blocks[block_idx].pairs), std::memory_order_relaxed);
+      }
+      running.fetch_sub(1);
+    });
+  }
+  while (progress && running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    progress(done_pairs.load(std::memory_order_relaxed), total);
+  }
+  for (auto& worker : workers) worker.join();
+}
+
+std::vector<uint64_t> SumCounts(std::vector<ThreadTally>& tallies, std::vector<uint64_t> ThreadTally::*member) {
+  std::vector<uint64_t> sum(kPatternCount, 0);
+  for (ThreadTally& tally : tallies) {
+    const std::vector<uint64_t>& counts = tally.*member;
+    for (size_t pattern = 0; pattern < counts.size(); ++pattern) sum[pattern] += counts[pattern];
+    tally.*member = {};
+  }
+  return sum;
+}
+
 }  // namespace
 }  // namespace welfare::registry::linkage_detail
 
@@ -886,17 +1210,18 @@ double LinkageLevel::Weight() const {
 }
 
 std::string LinkageModel::Describe() const {
-  std::string out = fmt::format("lambda {:.6f}, EM {} iterations{}\n", lambda, iterations,
-                                iterations == 0 ? " (starting values)" : (converged ? ", converged" : ", not converged"));
-  out += fmt::format("  {:<14} {:<13} {:>10} {:>10} {:>8} {:>12}\n", "field", "level", "m", "u", "weight", "pairs");
+  std::string out =
+      fmt::format("lambda {:.3g} (P(match) of two records), EM {} iterations{}\n", lambda, iterations,
+                  iterations == 0 ? " (starting values)" : (converged ? ", converged" : ", not converged"));
+  out += fmt::format("  {:<26} {:<15} {:>10} {:>10} {:>8} {:>12}\n", "field", "level", "m", "u", "weight", "pairs");
   for (const LinkageField& field : fields) {
     for (const LinkageLevel& level : field.levels) {
       if (level.name == "missing") {
-        out += fmt::format("  {:<14} {:<13} {:>10} {:>10} {:>8} {:>12.0f}\n", field.name, level.name, "-", "-", "0",
+        out += fmt::format("  {:<26} {:<15} {:>10} {:>10} {:>8} {:>12.0f}\n", field.name, level.name, "-", "-", "0",
                            level.pairs);
         continue;
       }
-      out += fmt::format("  {:<14} {:<13} {:>10.6f} {:>10.6f} {:>+8.2f} {:>12.0f}\n", field.name, level.name, level.m,
+      out += fmt::format("  {:<26} {:<15} {:>10.3g} {:>10.3g} {:>+8.2f} {:>12.0f}\n", field.name, level.name, level.m,
                          level.u, level.Weight(), level.pairs);
     }
   }
@@ -905,9 +1230,7 @@ std::string LinkageModel::Describe() const {
 
 LinkageModel DefaultLinkageModel() {
   using namespace linkage_detail;
-  Parameters parameters = StartingParameters();
-  parameters.lambda = 0.01;
-  return ToModel(parameters, {});
+  return ToModel(StartingParameters());
 }
 
 LinkageResult FindDuplicates(const std::vector<LinkageRecord>& records, const LinkageOptions& options,
@@ -918,108 +1241,124 @@ LinkageResult FindDuplicates(const std::vector<LinkageRecord>& records, const Li
   const unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
 
   auto phase_start = Clock::now();
-  const PreparedSet set = PrepareAll(records, threads);
+  PreparedSet set = PrepareAll(records, threads);
+  NameFrequencies frequencies = AssignNameFrequencies(records, set);
   const Comparer comparer(records, set);
   result.prepare_seconds = SecondsSince(phase_start);
 
   phase_start = Clock::now();
-  Blocking blocking(set, std::max<size_t>(options.max_block_size, 2));
-  result.blocking_seconds = SecondsSince(phase_start);
-
-  // Comparison: each thread takes the next block, compares the pairs that block owns and keeps their
-  // comparison vectors; the counts of the vectors are what EM needs.
-  phase_start = Clock::now();
-  const std::vector<Block>& blocks = blocking.Blocks();
-  long long total_block_pairs = 0;
-  for (const Block& block : blocks) total_block_pairs += static_cast<long long>(block.pairs);
-  std::atomic<size_t> next_block{0};
-  std::atomic<long long> done_pairs{0};
-  std::atomic<unsigned> running{threads};
-  std::vector<std::vector<StoredPair>> thread_pairs(threads);
-  std::vector<std::vector<uint64_t>> thread_counts(threads, std::vector<uint64_t>(kPatternCount, 0));
-  std::vector<std::array<size_t, kPassCount>> thread_pass_comparisons(threads);
-  std::vector<std::thread> workers;
-  for (unsigned thread_idx = 0; thread_idx < threads; ++thread_idx) {
-    workers.emplace_back([&, thread_idx] {
-      auto& pairs = thread_pairs[thread_idx];
-      auto& counts = thread_counts[thread_idx];
-      auto& pass_comparisons = thread_pass_comparisons[thread_idx];
-      pass_comparisons.fill(0);
-      for (size_t block_idx = next_block.fetch_add(1); block_idx < blocks.size();
-           block_idx = next_block.fetch_add(1)) {
-        const Block& block = blocks[block_idx];
-        const std::span<const uint32_t> members = blocking.Members(block);
-        for (size_t first = 0; first + 1 < members.size(); ++first) {
-          for (size_t second = first + 1; second < members.size(); ++second) {
-            const uint32_t left = std::min(members[first], members[second]);
-            const uint32_t right = std::max(members[first], members[second]);
-            if (left == right || !blocking.Owns(block, left, right)) continue;
-            const uint32_t pattern = Encode(comparer.Compare(left, right));
-            ++counts[pattern];
-            ++pass_comparisons[block.pass];
-            pairs.push_back({left, right, pattern});
-          }
-        }
-        done_pairs.fetch_add(static_cast<long long>(block.pairs), std::memory_order_relaxed);
-      }
-      running.fetch_sub(1);
-    });
-  }
-  while (progress && running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    progress(done_pairs.load(std::memory_order_relaxed), total_block_pairs);
-  }
-  for (auto& worker : workers) worker.join();
-  if (progress) progress(total_block_pairs, total_block_pairs);
-
-  std::vector<uint64_t> counts(kPatternCount, 0);
-  auto& pass_stats = blocking.Stats();
-  for (unsigned thread_idx = 0; thread_idx < threads; ++thread_idx) {
-    for (uint32_t pattern = 0; pattern < kPatternCount; ++pattern) counts[pattern] += thread_counts[thread_idx][pattern];
-    for (size_t pass = 0; pass < kPassCount; ++pass) {
-      pass_stats[pass].comparisons += thread_pass_comparisons[thread_idx][pass];
+  const Blocking blocking(set, std::max<size_t>(options.max_block_size, 2), options.training_pairs);
+  std::vector<Block> estimation_blocks;  // every pair: the same-birthday sample and the same-Chinese-name blocks
+  std::vector<Block> candidate_blocks;   // the pairs each block owns
+  long long estimation_pairs = 0;
+  long long candidate_pairs = 0;
+  for (const Block& block : blocking.Blocks()) {
+    if (block.pass == kTrainingPass || block.pass == kChineseNamePass) {
+      estimation_blocks.push_back(block);
+      estimation_pairs += static_cast<long long>(block.pairs);
+    }
+    if (block.pass != kTrainingPass) {
+      candidate_blocks.push_back(block);
+      candidate_pairs += static_cast<long long>(block.pairs);
     }
   }
-  thread_counts.clear();
-  for (const LinkageBlockingPass& pass : pass_stats) {
-    result.passes.push_back(pass);
-    result.blocks += pass.blocks;
-    result.skipped_blocks += pass.skipped_blocks;
-    result.comparisons += pass.comparisons;
+  const long long total_pairs = estimation_pairs + candidate_pairs;
+  result.blocking_seconds = SecondsSince(phase_start);
+
+  // Estimation: compare the session pairs, take u from random pairs and the name frequencies, run EM.
+  phase_start = Clock::now();
+  std::vector<ThreadTally> tallies(threads);
+  for (ThreadTally& tally : tallies) {
+    tally.counts.assign(kPatternCount, 0);
+    tally.training.assign(kPatternCount, 0);
+  }
+  RunBlocks(estimation_blocks, tallies, 0, total_pairs, progress, [&](ThreadTally& tally, const Block& block) {
+    auto& histogram = block.pass == kTrainingPass ? tally.training : tally.counts;
+    const std::span<const uint32_t> members = blocking.Members(block);
+    for (size_t first = 0; first + 1 < members.size(); ++first) {
+      for (size_t second = first + 1; second < members.size(); ++second) {
+        if (members[first] == members[second]) continue;
+        ++histogram[Encode(comparer.Compare(members[first], members[second]))];
+      }
+    }
+    if (block.pass == kTrainingPass) tally.pass_comparisons[block.pass] += block.pairs;
+  });
+  const std::vector<uint64_t> same_name_counts = SumCounts(tallies, &ThreadTally::counts);
+  const std::vector<uint64_t> training_counts = SumCounts(tallies, &ThreadTally::training);
+
+  Parameters parameters = StartingParameters();
+  // A small file needs fewer random pairs to show its agreement rates (and would repeat pairs anyway).
+  const size_t u_samples = std::min(options.u_sample_pairs, std::max<size_t>(20000, 20 * records.size()));
+  EstimateU(comparer, records.size(), u_samples, options.seed, frequencies, parameters);
+  const FieldMask not_names = {false, false, true, false, true, true, true};
+  const auto same_name_patterns = PatternCounts(same_name_counts);
+  const EmOutcome name_session =
+      RunEmSession(same_name_patterns, not_names, not_names, options.em_iterations, options.em_tolerance, parameters);
+  EstimateUGivenSameChinese(same_name_patterns, not_names, name_session.lambda, parameters);
+  const FieldMask not_birth = {true, true, false, true, true, true, true};
+  const FieldMask names_and_sex = {true, true, false, true, false, false, false};
+  const EmOutcome birth_session = RunEmSession(PatternCounts(training_counts), not_birth, names_and_sex,
+                                               options.em_iterations, options.em_tolerance, parameters);
+  const double all_pairs = static_cast<double>(records.size()) * (static_cast<double>(records.size()) - 1) / 2;
+  const double same_birthday_matches =
+      birth_session.lambda * static_cast<double>(blocking.AllTrainingPairs()) /
+      std::max(parameters.m[kBirthField][static_cast<size_t>(BirthLevel::kExact)], 0.05);
+  if (all_pairs > 0 && blocking.SampledTrainingPairs() > 0) {
+    parameters.lambda = std::clamp(same_birthday_matches / all_pairs, 1e-12, 0.5);
+  }
+  result.model = ToModel(parameters);
+  result.model.name_counts = std::move(frequencies.counts);
+  result.model.iterations = name_session.iterations + birth_session.iterations;
+  result.model.converged = name_session.converged && birth_session.converged;
+  std::vector<char> accepted(kPatternCount, 0);
+  for (uint32_t pattern = 0; pattern < kPatternCount; ++pattern) {
+    const double probability = WeightProbability(PatternWeight(result.model, Decode(pattern)), result.model.lambda);
+    accepted[pattern] = probability >= options.threshold_probability ? 1 : 0;
+  }
+  result.estimation_seconds = SecondsSince(phase_start);
+
+  // Comparison: each candidate pair once (in the first pass and block that holds it); only the pairs whose
+  // comparison vector reaches the threshold are kept, the others only counted.
+  phase_start = Clock::now();
+  for (ThreadTally& tally : tallies) tally.counts.assign(kPatternCount, 0);
+  RunBlocks(candidate_blocks, tallies, estimation_pairs, total_pairs, progress,
+            [&](ThreadTally& tally, const Block& block) {
+              const std::span<const uint32_t> members = blocking.Members(block);
+              for (size_t first = 0; first + 1 < members.size(); ++first) {
+                for (size_t second = first + 1; second < members.size(); ++second) {
+                  const uint32_t left = std::min(members[first], members[second]);
+                  const uint32_t right = std::max(members[first], members[second]);
+                  if (left == right || !blocking.Owns(block, left, right)) continue;
+                  const uint32_t pattern = Encode(comparer.Compare(left, right));
+                  ++tally.counts[pattern];
+                  ++tally.pass_comparisons[block.pass];
+                  if (accepted[pattern] != 0) tally.pairs.push_back({left, right, pattern});
+                }
+              }
+            });
+  if (progress) progress(total_pairs, total_pairs);
+  const std::vector<uint64_t> counts = SumCounts(tallies, &ThreadTally::counts);
+  CountPairs(counts, result.model);
+  auto pass_stats = blocking.Stats();
+  for (const ThreadTally& tally : tallies) {
+    for (size_t pass = 0; pass < kPassCount; ++pass) pass_stats[pass].comparisons += tally.pass_comparisons[pass];
+  }
+  for (size_t pass = 0; pass < kPassCount; ++pass) {
+    result.passes.push_back(pass_stats[pass]);
+    if (pass == kTrainingPass) continue;
+    result.blocks += pass_stats[pass].blocks;
+    result.skipped_blocks += pass_stats[pass].skipped_blocks;
+    result.comparisons += pass_stats[pass].comparisons;
   }
   result.comparison_seconds = SecondsSince(phase_start);
 
-  // Estimation: u starts from random pairs, m from typical recording error rates; EM then fits m, u and λ to
-  // the counts of the comparison vectors of the candidate pairs.
   phase_start = Clock::now();
-  Parameters parameters = StartingParameters();
-  StartUFromRandomPairs(comparer, records.size(), options.u_sample_pairs, options.seed, parameters);
-  std::vector<PatternCount> patterns;
-  for (uint32_t pattern = 0; pattern < kPatternCount; ++pattern) {
-    if (counts[pattern] != 0) patterns.push_back({pattern, static_cast<double>(counts[pattern]), Decode(pattern)});
-  }
-  bool converged = false;
-  const int iterations = RunEm(patterns, options.em_iterations, options.em_tolerance, parameters, converged);
-  result.model = ToModel(parameters, counts);
-  result.model.iterations = iterations;
-  result.model.converged = converged;
-  result.estimation_seconds = SecondsSince(phase_start);
-
-  // Output: the vectors whose posterior reaches the threshold, then the pairs that have them.
-  phase_start = Clock::now();
-  std::vector<char> accepted(kPatternCount, 0);
-  for (const PatternCount& pattern : patterns) {
-    const double probability =
-        WeightProbability(PatternWeight(result.model, pattern.levels), result.model.lambda);
-    accepted[pattern.pattern] = probability >= options.threshold_probability ? 1 : 0;
-  }
-  for (auto& pairs : thread_pairs) {
-    for (const StoredPair& stored : pairs) {
-      if (accepted[stored.pattern] == 0) continue;
+  for (ThreadTally& tally : tallies) {
+    for (const StoredPair& stored : tally.pairs) {
       result.pairs.push_back(
           MakePair(records[stored.left].id, records[stored.right].id, result.model, Decode(stored.pattern)));
     }
-    pairs = {};
+    tally.pairs = {};
   }
   std::ranges::sort(result.pairs, [](const LinkagePair& left, const LinkagePair& right) {
     return std::tie(left.left_id, left.right_id) < std::tie(right.left_id, right.right_id);
@@ -1032,7 +1371,10 @@ LinkageResult FindDuplicates(const std::vector<LinkageRecord>& records, const Li
 LinkagePair ScorePair(const LinkageRecord& left, const LinkageRecord& right, const LinkageModel& model) {
   using namespace linkage_detail;
   const std::vector<LinkageRecord> records = {left, right};
-  const PreparedSet set = PrepareAll(records, 1);
+  PreparedSet set = PrepareAll(records, 1);
+  for (size_t record_idx = 0; record_idx < records.size(); ++record_idx) {
+    BucketsFromCounts(records[record_idx], model.name_counts, set.records[record_idx]);
+  }
   const Comparer comparer(records, set);
   const Levels levels = comparer.Compare(0, 1);
   if (ModelFits(model)) return MakePair(left.id, right.id, model, levels);
