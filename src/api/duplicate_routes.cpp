@@ -1,6 +1,7 @@
 // Routes: the duplicate review queue, merging records and undoing merges (data stewards).
 #include "api/api.hpp"
 #include "auth/permissions.hpp"
+#include "core/json.hpp"
 
 namespace welfare::api {
 namespace {
@@ -46,6 +47,35 @@ void RegisterDuplicateRoutes(ApiRouter& router) {
   const std::string merge(auth::perm::kPersonsMerge);
   const std::string search(auth::perm::kPersonsSearch);
   router.Add({Verb::get, "/api/v1/duplicates", merge, false, ListPairs});
+  router.Add({Verb::post, "/api/v1/duplicates/detect", merge, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) -> Result<Response> {
+                  JsonReader reader(body);
+                  reader.RejectUnknown({"threshold"});
+                  json::object payload;
+                  if (const auto* threshold = body.if_contains("threshold")) {
+                    const double value = threshold->is_number() ? threshold->to_number<double>() : -1;
+                    if (value < 0.5 || value > 0.999) {
+                      reader.Add("threshold", "out_of_range", {{"min", "0.5"}, {"max", "0.999"}});
+                    }
+                    payload["threshold"] = value;
+                  }
+                  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+                  if (call.principal.staff_id) payload["staff_id"] = *call.principal.staff_id;
+                  auto job_id = call.services.database.Write<long long>([&](soci::session& sql) -> Result<long long> {
+                    const long long id =
+                        call.services.jobs.Enqueue(sql, "registry.detect_duplicates", payload, call.principal.staff_id);
+                    call.services.audit.Append(sql, call.context.actor,
+                                               {"job.create", "job", std::to_string(id),
+                                                json::object{{"kind", "registry.detect_duplicates"}}});
+                    return id;
+                  });
+                  if (!job_id) return Fail(job_id.error());
+                  call.services.jobs.Notify();
+                  auto job = call.services.jobs.Get(*job_id);
+                  if (!job) return Fail(job.error());
+                  return Response::Json(json::object{{"job", jobs::ToJson(*job)}}, 202);
+                });
+              }});
   router.Add({Verb::get, "/api/v1/duplicates/{id:int}", merge, false, [](Call& call) -> Result<Response> {
                 auto detail = call.services.merges.GetPair(call.context, call.request.IntParam(0));
                 if (!detail) return Fail(detail.error());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include <iostream>
 
@@ -18,6 +19,7 @@
 #include "core/log.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
+#include "registry/detection.hpp"
 #include "registry/json_values.hpp"
 
 namespace welfare::app {
@@ -196,6 +198,33 @@ int AuditVerify(const Config& config) {
   }
   std::cout << fmt::format("audit trail BROKEN at entry {}: {}\n", *result.first_broken_id, result.problem);
   return 1;
+}
+
+int DetectCommand(const Config& config, double threshold, bool json) {
+  Runtime runtime(config);
+  registry::LinkageOptions options;
+  options.threshold_probability = threshold;
+  options.threads = std::max(2U, std::thread::hardware_concurrency());
+  auto summary = registry::DetectDuplicates(runtime.database(), runtime.audit(), CommandLineActor("detect-duplicates"),
+                                            options, std::nullopt, [](long long done, long long total) {
+                                              if (total > 0)
+                                                std::cerr << fmt::format("\r{} of {}", done, total) << std::flush;
+                                            });
+  std::cerr << "\n";
+  if (!summary) {
+    std::cerr << "error: " << summary.error().code << " " << summary.error().internal << "\n";
+    return 1;
+  }
+  if (json) {
+    std::cout << boost::json::serialize(*summary) << "\n";
+  } else {
+    std::cout << fmt::format(
+        "persons {}  comparisons {}  pairs found {}  newly queued {}  ({:.1f} s)\n",
+        summary->at("persons").to_number<long long>(), summary->at("comparisons").to_number<long long>(),
+        summary->at("pairs_found").to_number<long long>(), summary->at("pairs_queued").to_number<long long>(),
+        summary->at("seconds").to_number<double>());
+  }
+  return 0;
 }
 
 int ImportCommand(const Config& config, const ImportCommandOptions& options, bool json) {

@@ -30,6 +30,7 @@ struct ImportCommandOptions {
 };
 
 [[nodiscard]] int Serve(const Config& config);
+[[nodiscard]] int DetectCommand(const Config& config, double threshold, bool json);
 [[nodiscard]] int ImportCommand(const Config& config, const ImportCommandOptions& options, bool json);
 [[nodiscard]] int Migrate(const Config& config);
 [[nodiscard]] int SeedDemoCommand(const Config& config, bool json);

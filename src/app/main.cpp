@@ -96,6 +96,14 @@ int main(int argc, char** argv) {
                    "detection afterwards)");
   import->add_flag("--json", json, "print the report as JSON");
 
+  double threshold = 0.9;
+  auto* detect = registry->add_subcommand("detect-duplicates",
+                                          "Find probable duplicates over the whole registry and queue them for review");
+  add_common(detect);
+  detect->add_option("--threshold", threshold, "posterior probability a pair needs (0.5–0.999)")
+      ->check(CLI::Range(0.5, 0.999));
+  detect->add_flag("--json", json, "print the summary as JSON");
+
   auto* routes = cli.add_subcommand("routes", "List the API routes with their permissions");
   routes->add_flag("--json", json, "as JSON");
   cli.add_subcommand("version", "Print the version");
@@ -116,6 +124,7 @@ int main(int argc, char** argv) {
       return welfare::app::CreateAdmin(config, admin);
     }
     if (audit->got_subcommand(verify)) return welfare::app::AuditVerify(config);
+    if (registry->got_subcommand(detect)) return welfare::app::DetectCommand(config, threshold, json);
     if (registry->got_subcommand(import)) return welfare::app::ImportCommand(config, import_options, json);
   } catch (const std::exception& error) {
     welfare::FlushLogs();

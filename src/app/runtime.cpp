@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "registry/detection.hpp"
 
 namespace welfare::app {
 
@@ -61,6 +62,21 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
   families_ = std::make_unique<registry::FamilyService>(*database_, *audit_, *persons_);
   imports_ = std::make_unique<registry::ImportService>(*database_, *audit_, *persons_);
   exports_ = std::make_unique<registry::ExportService>(*database_, *audit_, *persons_);
+  jobs_->Register("registry.detect_duplicates",
+                  [this](jobs::JobContext& context, const boost::json::object& payload) -> Result<boost::json::object> {
+                    registry::LinkageOptions options;
+                    if (const auto* threshold = payload.if_contains("threshold")) {
+                      options.threshold_probability = threshold->to_number<double>();
+                    }
+                    audit::Actor actor = CommandLineActor("detect-duplicates");
+                    if (const auto* staff = payload.if_contains("staff_id")) {
+                      actor.user_id = staff->to_number<long long>();
+                      actor.username = "job:detect-duplicates";
+                    }
+                    return registry::DetectDuplicates(
+                        *database_, *audit_, actor, options, context.id(),
+                        [&](long long done, long long total) { context.Progress(done, total); });
+                  });
   jobs_->Register("registry.import",
                   [this](jobs::JobContext& context, const boost::json::object& payload) -> Result<boost::json::object> {
                     const long long import_id = payload.at("import_id").to_number<long long>();

@@ -737,5 +737,24 @@ TEST(Registry, DataAccessRequestsExportEverythingAsJsonAndPdf) {
   EXPECT_EQ(actions.size(), 2u);
 }
 
+TEST(Registry, BatchDuplicateDetectionRunsAsAJob) {
+  Client steward = Steward();
+  EXPECT_EQ(Worker().Post("/api/v1/duplicates/detect", json::object{}).status, 403);
+  EXPECT_TRUE(FieldCodes(steward.Post("/api/v1/duplicates/detect", json::object{{"threshold", 2}}))
+                  .contains("threshold:out_of_range"));
+  const Reply started = steward.Post("/api/v1/duplicates/detect", json::object{{"threshold", 0.95}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string job = "/api/v1/jobs/" + std::to_string(Int(started.Json().at("job"), "id"));
+  json::value body;
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    body = steward.Get(job).Json();
+    if (Text(body, "status") == "succeeded" || Text(body, "status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(Text(body, "status"), "succeeded") << json::serialize(body);
+  EXPECT_GT(Int(body.at("result"), "persons"), 0);
+  EXPECT_TRUE(Contains(Actions(AuditEntries("action=duplicate.detect")), "duplicate.detect"));
+}
+
 }  // namespace
 }  // namespace welfare::testing
