@@ -18,7 +18,7 @@ Result<Response> HouseholdResponse(const Result<registry::Household>& household,
 
 Result<Response> UploadImport(Call& call) {
   const std::string_view type = call.request.Header("Content-Type");
-  if (!type.starts_with("text/csv")) return Fail(Error::Make(Canonical::kInvalidArgument, "unsupported_media_type"));
+  if (!type.starts_with("text/csv")) return Fail(Error::Make(Canonical::kInvalidArgument, "csv_required"));
   registry::ImportOptions options;
   const std::string mode = call.request.Query("mode").value_or("dry_run");
   FieldErrors errors;

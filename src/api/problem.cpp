@@ -8,11 +8,12 @@ namespace welfare::api {
 
 unsigned StatusOf(const Error& error) {
   static const std::unordered_map<std::string_view, unsigned> by_code = {
-      {"validation_failed", 422},   {"malformed_json", 400},    {"unsupported_media_type", 415},
-      {"invalid_credentials", 401}, {"totp_required", 401},     {"totp_invalid", 401},
-      {"account_locked", 423},      {"too_many_attempts", 429}, {"csrf_failed", 403},
-      {"version_conflict", 409},    {"already_exists", 409},    {"route_not_found", 404},
-      {"method_not_allowed", 405},  {"payload_too_large", 413}, {"header_too_large", 431},
+      {"validation_failed", 422}, {"malformed_json", 400},      {"unsupported_media_type", 415},
+      {"csv_required", 415},      {"invalid_credentials", 401}, {"totp_required", 401},
+      {"totp_invalid", 401},      {"account_locked", 423},      {"too_many_attempts", 429},
+      {"csrf_failed", 403},       {"version_conflict", 409},    {"already_exists", 409},
+      {"route_not_found", 404},   {"method_not_allowed", 405},  {"payload_too_large", 413},
+      {"header_too_large", 431},
   };
   if (const auto found = by_code.find(error.code); found != by_code.end()) return found->second;
   switch (error.canonical) {

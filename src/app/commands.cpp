@@ -16,6 +16,7 @@
 #include "auth/staff_service.hpp"
 #include "auth/totp.hpp"
 #include "auth/unit_service.hpp"
+#include "core/json.hpp"
 #include "core/log.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
@@ -243,7 +244,7 @@ int ImportCommand(const Config& config, const ImportCommandOptions& options, boo
     std::cerr << "error: no unit with code " << options.unit_code << "\n";
     return 2;
   }
-  if (options.accept_duplicates && options.reason.size() < registry::kMinimumReason) {
+  if (options.accept_duplicates && Utf8Length(options.reason) < registry::kMinimumReason) {
     std::cerr << "error: --accept-duplicates needs --reason with at least " << registry::kMinimumReason
               << " characters\n";
     return 2;

@@ -1,5 +1,6 @@
 #include "registry/export_service.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/time.hpp"
@@ -55,6 +56,12 @@ std::string Str(const json::value& value) {
   if (value.is_string()) return std::string(value.as_string());
   if (value.is_null()) return "";
   return json::serialize(value);
+}
+
+json::value ParsedChanges(const std::string& text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  return error ? json::value(text) : value;
 }
 
 std::string Join(std::initializer_list<std::string> parts) {
@@ -129,16 +136,21 @@ Result<json::object> ExportService::Collect(const auth::Context& context, long l
     history.push_back(json::object{{"at", entry.at},
                                    {"action", entry.action},
                                    {"unit_id", Int(entry.unit_id)},
-                                   {"changes", entry.changes ? json::value(*entry.changes) : json::value(nullptr)}});
+                                   {"changes", entry.changes ? ParsedChanges(*entry.changes) : json::value(nullptr)}});
   }
   (*collected)["history"] = std::move(history);
-  audit_.AppendNow(context.actor,
-                   {"person.export", "person", std::to_string(person_id), json::object{{"format", format}}});
   return collected;
 }
 
+void ExportService::Record(const auth::Context& context, long long person_id, const std::string& format) {
+  audit_.AppendNow(context.actor,
+                   {"person.export", "person", std::to_string(person_id), json::object{{"format", format}}});
+}
+
 Result<json::object> ExportService::Json(const auth::Context& context, long long person_id) {
-  return Collect(context, person_id, "json");
+  auto data = Collect(context, person_id, "json");
+  if (data) Record(context, person_id, "json");
+  return data;
 }
 
 Result<std::string> ExportService::Pdf(const auth::Context& context, long long person_id) {
@@ -200,7 +212,9 @@ Result<std::string> ExportService::Pdf(const auth::Context& context, long long p
   section("history", data->at("history").as_array(), [](const json::object& entry) {
     return Join({Str(entry.at("at")).substr(0, 19), Str(entry.at("action")), Str(entry.at("changes"))});
   });
-  return RenderPdf(lines, "OpenWelfare · " + L("title", locale));
+  auto pdf = RenderPdf(lines, "OpenWelfare · " + L("title", locale));
+  if (pdf) Record(context, person_id, "pdf");
+  return pdf;
 }
 
 }  // namespace welfare::registry

@@ -28,6 +28,8 @@ class ExportService {
   [[nodiscard]] Result<std::string> Pdf(const auth::Context& context, long long person_id);
 
  private:
+  /// Writes the export to the audit trail (only once it was produced).
+  void Record(const auth::Context& context, long long person_id, const std::string& format);
   [[nodiscard]] Result<boost::json::object> Collect(const auth::Context& context, long long person_id,
                                                     const std::string& format);
   db::Database& database_;

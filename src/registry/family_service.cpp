@@ -136,7 +136,7 @@ Result<Relationship> FamilyService::AddRelationship(const auth::Context& context
   relationship.ended_on = OptionalDay(reader, "ended_on");
   if (auto note = reader.OptionalString("note", 0, 500); note && !note->empty())
     relationship.note = NormalizeText(*note);
-  if (relationship.related_id == person_id) reader.Add("related_id", "same_record");
+  if (relationship.related_id == person_id) reader.Add("related_id", "self_relationship");
   if (relationship.started_on && relationship.ended_on && *relationship.ended_on < *relationship.started_on) {
     reader.Add("ended_on", "before_start", {{"started_on", *relationship.started_on}});
   }
@@ -236,6 +236,12 @@ Result<Household> FamilyService::CreateHousehold(const auth::Context& context, c
         errors.Add("members." + std::to_string(index) + ".person_id", "not_found");
       }
     }
+    for (size_t index = 0; index < ids.size(); ++index) {
+      if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(index), ids[index]) !=
+          ids.begin() + static_cast<std::ptrdiff_t>(index)) {
+        errors.Add("members." + std::to_string(index) + ".person_id", "duplicate_in_request");
+      }
+    }
     if (auto valid = errors.Finish(); !valid) return Fail(valid.error());
     if (auto allowed = RequireHouseholdAccess(sql, context, household, std::nullopt); !allowed) {
       return Fail(allowed.error());
@@ -296,12 +302,15 @@ Result<Household> FamilyService::EndMembership(const auth::Context& context, lon
     const auto member =
         std::ranges::find_if(household->members, [&](const auto& item) { return item.id == member_id; });
     if (member == household->members.end()) return Fail(Error::NotFound("member " + std::to_string(member_id)));
-    if (member->left_on) return Fail(Error::Make(Canonical::kFailedPrecondition, "already_ended"));
+    if (member->left_on) return Fail(Error::Make(Canonical::kFailedPrecondition, "already_left"));
     if (auto allowed = RequireHouseholdAccess(sql, context, *household, std::nullopt); !allowed) {
       return Fail(allowed.error());
     }
     const std::string now = FormatTime(Now());
     const std::string left = left_on.value_or(now.substr(0, 10));
+    if (member->joined_on && left < *member->joined_on) {
+      return Fail(Error::Validation({{"left_on", "before_start", {{"started_on", *member->joined_on}}}}));
+    }
     store_.EndMembership(sql, member_id, left);
     store_.TouchHousehold(sql, household_id, now);
     audit_.Append(sql, context.actor,

@@ -145,18 +145,6 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
                                         const std::function<void(long long, long long)>& progress) {
   CsvReader reader(csv);
   std::string csv_error;
-  auto header = reader.Next(&csv_error);
-  if (!header || !csv_error.empty()) return Fail(Error::Validation({{"file", "csv_header_missing"}}));
-  std::vector<std::string> columns;
-  for (auto& name : *header) columns.push_back(Trim(name));
-  std::set<std::string> missing(ImportColumns().begin(), ImportColumns().end());
-  FieldErrors header_errors;
-  for (const auto& column : columns) {
-    if (!missing.erase(column)) header_errors.Add("file", "csv_unknown_column", {{"column", column}});
-  }
-  for (const auto& column : missing) header_errors.Add("file", "csv_missing_column", {{"column", column}});
-  if (auto valid = header_errors.Finish(); !valid) return Fail(valid.error());
-
   json::array errors;
   long long error_count = 0;
   auto add_error = [&](size_t line, const std::string& column, const std::string& code,
@@ -167,10 +155,38 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
           json::object{{"line", line}, {"column", column}, {"code", code}, {"message", Message(code, params)}});
     }
   };
+  // A wrong header row is reported like any other problem of the file, on line 1.
+  auto header_report = [&] {
+    return json::object{{"rows", 0},
+                        {"valid", 0},
+                        {"error_count", error_count},
+                        {"errors", errors},
+                        {"duplicate_count", 0},
+                        {"duplicates_in_file", json::array{}},
+                        {"duplicates_in_registry", json::array{}},
+                        {"registry_checked", false},
+                        {"applied", false},
+                        {"created", 0},
+                        {"households", 0},
+                        {"outcome", "errors"}};
+  };
+  auto header = reader.Next(&csv_error);
+  if (!header || !csv_error.empty()) {
+    add_error(1, "", "csv_header_missing");
+    return header_report();
+  }
+  std::vector<std::string> columns;
+  for (auto& name : *header) columns.push_back(Trim(name));
+  std::set<std::string> missing(ImportColumns().begin(), ImportColumns().end());
+  for (const auto& column : columns) {
+    if (!missing.erase(column)) add_error(1, column, "csv_unknown_column", {{"column", column}});
+  }
+  for (const auto& column : missing) add_error(1, column, "csv_missing_column", {{"column", column}});
+  if (error_count > 0) return header_report();
 
   // 1. Read and validate every row.
   std::vector<ImportRow> rows;
-  std::set<std::string> seen_refs;
+  std::map<std::string, size_t> seen_refs;
   while (true) {
     csv_error.clear();
     auto record = reader.Next(&csv_error);
@@ -193,8 +209,10 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
       cells[columns[column_idx]] = Trim((*record)[column_idx]);
     }
     row.external_ref = cells["external_ref"];
-    if (!row.external_ref.empty() && !seen_refs.insert(row.external_ref).second) {
-      add_error(row.line, "external_ref", "duplicate_in_request");
+    if (!row.external_ref.empty()) {
+      if (auto [first, fresh] = seen_refs.emplace(row.external_ref, row.line); !fresh) {
+        add_error(row.line, "external_ref", "duplicate_in_file", {{"line", std::to_string(first->second)}});
+      }
     }
     if (!cells["household_ref"].empty()) row.household_ref = cells["household_ref"];
     if (!cells["household_role"].empty()) row.household_role = cells["household_role"];

@@ -176,14 +176,33 @@ MatchQuery ParseSearchText(std::string_view text) {
     }
     token.clear();
   };
-  for (char character : normal) {
+  std::vector<std::string> tokens;
+  std::string current;
+  for (char character : normal + " ") {
     if (character == ' ' || character == ',' || character == ';') {
-      take();
+      if (!current.empty()) tokens.push_back(std::move(current));
+      current.clear();
     } else {
-      token.push_back(character);
+      current.push_back(character);
     }
   }
-  take();
+  // A phone number typed in groups ("9123 4567", "0912 345 678") is one token.
+  auto digits_only = [](const std::string& text) {
+    return !text.empty() &&
+           std::ranges::all_of(text, [](char character) { return character >= '0' && character <= '9'; });
+  };
+  for (size_t token_idx = 0; token_idx < tokens.size(); ++token_idx) {
+    token = tokens[token_idx];
+    while (digits_only(token) && token.size() < 8 && token_idx + 1 < tokens.size() &&
+           digits_only(tokens[token_idx + 1]) && token.size() + tokens[token_idx + 1].size() <= 12) {
+      token += tokens[++token_idx];
+    }
+    if (digits_only(token) && token.size() < 4) {
+      token.clear();  // a lone short number is neither a name nor a date
+      continue;
+    }
+    take();
+  }
   return query;
 }
 

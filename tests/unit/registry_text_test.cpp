@@ -1,7 +1,10 @@
 // Registry text: Chinese name keys, romanised surnames, identity numbers.
 #include <gtest/gtest.h>
 
+#include "registry/csv.hpp"
+#include "registry/dates.hpp"
 #include "registry/identity.hpp"
+#include "registry/matching.hpp"
 #include "registry/text.hpp"
 
 namespace welfare::registry {
@@ -97,6 +100,109 @@ TEST(Identity, MasksAndGuesses) {
   EXPECT_FALSE(GuessDocumentType("hello"));
   EXPECT_TRUE(IsDocumentType("passport"));
   EXPECT_FALSE(IsDocumentType("library_card"));
+}
+
+TEST(PartialDates, ReadTheUsualWaysOfWritingADate) {
+  EXPECT_EQ(ParsePartialDate("1980-05-12")->text, "1980-05-12");
+  EXPECT_EQ(ParsePartialDate("1980/5/12")->text, "1980-05-12");
+  EXPECT_EQ(ParsePartialDate("12/05/1980")->text, "1980-05-12");
+  EXPECT_EQ(ParsePartialDate("19800512")->text, "1980-05-12");
+  EXPECT_EQ(ParsePartialDate("1980-05")->text, "1980-05");
+  EXPECT_EQ(ParsePartialDate("1980")->text, "1980");
+  EXPECT_FALSE(ParsePartialDate("1980-02-30"));
+  EXPECT_FALSE(ParsePartialDate("2023-13-01"));
+  EXPECT_FALSE(ParsePartialDate("hello"));
+  EXPECT_TRUE(ParsePartialDate("2000-02-29"));
+  EXPECT_FALSE(ParsePartialDate("1900-02-29"));
+}
+
+TEST(PartialDates, CompareWithTolerance) {
+  auto date = [](const char* text) { return ParsePartialDate(text); };
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-05-12")), DateAgreement::kExact);
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-05-15")), DateAgreement::kNear);
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-12-05")), DateAgreement::kNear);  // day and month swapped
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-05-21")), DateAgreement::kNear);  // digits transposed
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-05")), DateAgreement::kCompatible);
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1980-09-30")), DateAgreement::kSameYear);
+  EXPECT_EQ(CompareDates(date("1980-05-12"), date("1975-01-01")), DateAgreement::kDisagree);
+  EXPECT_EQ(CompareDates(date("1980-05-12"), std::nullopt), DateAgreement::kMissing);
+}
+
+TEST(SearchText, IsReadIntoItsParts) {
+  const auto query = ParseSearchText("陳大文 CHAN Tai-man 12/05/1980 9123 4567 A123456(3)");
+  EXPECT_EQ(query.chinese_terms, std::vector<std::string>{ChineseKey("陳大文")});
+  EXPECT_EQ(query.latin_words, (std::vector<std::string>{"chan", "tai", "man"}));
+  ASSERT_TRUE(query.birth_date);
+  EXPECT_EQ(query.birth_date->text, "1980-05-12");
+  EXPECT_EQ(query.document_texts, std::vector<std::string>{"A1234563"});
+  // A phone number typed in groups is read as one.
+  EXPECT_EQ(query.phone_keys, std::vector<std::string>{"91234567"});
+  EXPECT_EQ(ParseSearchText("0912 345 678").phone_keys, std::vector<std::string>{"12345678"});
+  EXPECT_EQ(ParseSearchText("+852-9123-4567").phone_keys, std::vector<std::string>{"91234567"});
+  EXPECT_TRUE(ParseSearchText("   ").Empty());
+}
+
+Person Sample() {
+  Person person;
+  person.id = 7;
+  person.chinese_name = "陳大文";
+  person.family_name_en = "CHAN";
+  person.given_names_en = "Tai Man";
+  person.sex = "male";
+  person.birth_date = "1980-05-12";
+  person.contacts.push_back({1, "mobile", "9123 4567", "91234567"});
+  return person;
+}
+
+bool SharesAKey(const MatchQuery& query, const Person& person) {
+  const auto query_keys = QuerySearchKeys(query);
+  const auto person_keys = PersonSearchKeys(person);
+  return std::ranges::any_of(query_keys,
+                             [&](long long key) { return std::ranges::find(person_keys, key) != person_keys.end(); });
+}
+
+TEST(SearchKeys, EveryUsualWayOfTypingTheNameFindsThePerson) {
+  const Person person = Sample();
+  for (const char* text : {"陳大文", "陈大文", "大文", "陳大", "CHAN Tai Man", "Tai Man Chan", "Chen Taiman",
+                           "tan tai-man", "陳 Tai Man", "Chan Tai", "Tai Man"}) {
+    EXPECT_TRUE(SharesAKey(ParseSearchText(text), person)) << text;
+  }
+  EXPECT_FALSE(SharesAKey(ParseSearchText("王小明"), person));
+  // A surname with the date of birth finds the person even when the given name is misspelt.
+  EXPECT_TRUE(SharesAKey(ParseSearchText("Chan Tia Man 1980-05-12"), person));
+}
+
+TEST(ScoreCandidate, ExplainsWhichFieldsAgreed) {
+  const Person person = Sample();
+  auto score = ScoreCandidate(ParseSearchText("陈大文 1980-05-21"), person, false);
+  EXPECT_GE(score.score, kLikelyDuplicateScore);
+  ASSERT_EQ(score.reasons.size(), 2u);
+  EXPECT_EQ(score.reasons[0].field, "chinese_name");
+  EXPECT_EQ(score.reasons[0].level, "exact");
+  EXPECT_EQ(score.reasons[1].field, "birth_date");
+  EXPECT_EQ(score.reasons[1].level, "near");
+  const auto different = ScoreCandidate(ParseSearchText("陳大文 1955-01-01"), person, false);
+  EXPECT_LT(different.score, score.score);
+  const auto by_phone = ScoreCandidate(ParseSearchText("Chan +852 9123-4567"), person, false);
+  EXPECT_TRUE(std::ranges::any_of(by_phone.reasons, [](const MatchReason& reason) { return reason.field == "phone"; }));
+  EXPECT_EQ(ScoreCandidate(ParseSearchText("X"), person, true).score, 60);
+}
+
+TEST(Csv, ReadsQuotedFieldsLineBreaksAndAByteOrderMark) {
+  CsvReader reader("\xEF\xBB\xBF"
+                   "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n1,,3");
+  EXPECT_EQ(*reader.Next(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(*reader.Next(), (std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"}));
+  EXPECT_EQ(reader.line(), 2u);
+  EXPECT_EQ(*reader.Next(), (std::vector<std::string>{"1", "", "3"}));
+  EXPECT_EQ(reader.line(), 5u);
+  EXPECT_FALSE(reader.Next());
+  std::string error;
+  CsvReader broken("\"never closed,1\n2");
+  (void)broken.Next(&error);
+  EXPECT_EQ(error, "unclosed_quote");
+  EXPECT_EQ(CsvQuote("=SUM(A1)"), "'=SUM(A1)");
+  EXPECT_EQ(CsvQuote("a,b"), "\"a,b\"");
 }
 
 }  // namespace
