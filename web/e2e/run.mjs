@@ -14,6 +14,9 @@ import {
   idleTimeout,
   newStaffFirstSignIn,
   registryEmergency,
+  registryFamily,
+  registryImport,
+  registrySteward,
   registryWorker,
   signInPageAndWrongPassword,
   tour,
@@ -107,6 +110,18 @@ try {
   }
   if (registry && auditor) {
     await scenario(registryEmergencyName, () => registryEmergency(harness, { ...shared, registry, auditor }));
+  }
+  if (registry) {
+    await scenario('Client registry: family links and households (caseworker, tablet)', () => registryFamily(harness, { ...shared, registry }));
+  }
+  let steward = null;
+  if (registry) {
+    await scenario('Client registry: duplicate review, merge and undo (data steward, tablet)', async () => {
+      steward = await registrySteward(harness, { ...shared, registry });
+    });
+  }
+  if (steward) {
+    await scenario('Client registry: import and export (data steward, tablet)', () => registryImport(harness, { ...shared, registry, steward }));
   }
   await scenario('Idle timeout', () => idleTimeout(harness, shared));
   await harness.scenario('No console errors or CSP violations', async () => {

@@ -540,9 +540,9 @@ export async function idleTimeout(h, { newPage, accounts }) {
 // ---------------------------------------------------------------------------------------------
 // The client registry.
 
-/** A valid HKID no other run uses (Z + six digits + check digit), e.g. Z123456(3). */
-function uniqueHkid() {
-  const body = `Z${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+/** A valid HKID no other run uses (a letter, six digits, check digit), e.g. Z123456(3). */
+function uniqueHkid(letter = 'Z') {
+  const body = `${letter}${String(Date.now() % 1_000_000).padStart(6, '0')}`;
   const padded = ` ${body}`;
   let sum = 0;
   for (let index = 0; index < 8; index += 1) {
@@ -607,7 +607,7 @@ export async function registryWorker(h, { newPage, accounts }) {
   const hkid = uniqueHkid();
   const first = { chinese: '陳國強', family: 'CHAN', given: 'Kwok Keung', birth: '1975-03-14', hkid: hkid.typed, phone: '91234567', street: '英皇道 100 號' };
   const second = { chinese: '陈国强', family: 'CHEN', given: 'Kwok Keung', birth: '1975-03-14', hkid: null, phone: '61234567', street: '筲箕灣道 8 號' };
-  const out = { hkid, chinese: first.chinese };
+  const out = { hkid, chinese: first.chinese, page, first, second };
 
   await page.goto('/');
   await h.check('worker (tablet, 768 px): signs in and lands on the client search', async () => {
@@ -886,5 +886,454 @@ export async function registryEmergency(h, { newPage, accounts, registry, audito
       { timeout: TIMEOUT },
     );
     await auditorPage.keyboard.press('Escape');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Family links, duplicate review and merges, import and export.
+
+/** A state-changing API call from a signed-in page, with the session's CSRF token. */
+async function apiPost(page, path, data) {
+  const session = await sessionOf(page);
+  return page.request.post(path, { headers: { 'X-CSRF-Token': session.csrf_token }, data });
+}
+
+/** Registers a person through the API (reviewing any possible duplicates); returns the record. */
+async function registerByApi(page, person) {
+  const body = {
+    chinese_name: person.chinese,
+    family_name_en: person.family,
+    given_names_en: person.given,
+    sex: person.sex,
+    birth_date: person.birth,
+    languages: ['yue'],
+    protected_address: false,
+    names: [],
+    documents: person.hkid ? [{ doc_type: 'hkid', number: person.hkid }] : [],
+    contacts: [],
+    addresses: [],
+  };
+  let answer = await apiPost(page, '/api/v1/persons', body);
+  if (answer.status() === 409) {
+    const problem = await answer.json();
+    assert.equal(problem.code, 'possible_duplicates', JSON.stringify(problem));
+    const reviewed = problem.candidates.map((hit) => hit.person.id);
+    answer = await apiPost(page, '/api/v1/persons', { ...body, duplicate_override: { reason: 'Checked: a different person, other ID number', reviewed_ids: reviewed } });
+  }
+  assert.equal(answer.status(), 201, `register ${person.chinese}: ${await answer.text()}`);
+  return answer.json();
+}
+
+/**
+ * Chooses a person in a PersonPicker by keyboard: types in its search box, presses Enter, then
+ * Tab to the hit's "choose" button and Enter. Unless `picked` is false (the picker then clears
+ * itself), waits until the chosen person is shown.
+ */
+async function pickPerson(scope, text, personId, { picked = true } = {}) {
+  const search = scope.getByTestId('picker-search');
+  await search.fill(text);
+  await search.press('Enter');
+  const hit = scope.locator(`[data-testid="picker-hit"][data-person-id="${personId}"]`);
+  await hit.waitFor({ timeout: TIMEOUT });
+  await hit.getByTestId('picker-choose').focus();
+  await hit.getByTestId('picker-choose').press('Enter');
+  if (picked) await scope.locator(`[data-testid="picked"][data-person-id="${personId}"]`).waitFor({ timeout: TIMEOUT });
+  return hit;
+}
+
+/** The caseworker links family members (one they may not see) and creates a household. */
+export async function registryFamily(h, { newPage, accounts, registry }) {
+  const page = registry.page;
+  const clerk = accounts.find((account) => account.username === 'clerk');
+  const child = { chinese: '陳嘉儀', family: 'CHAN', given: 'Ka Yee', sex: 'female', birth: '2008-09-01', hkid: uniqueHkid('Y').typed };
+  const sibling = { chinese: '陳國明', family: 'CHAN', given: 'Kwok Ming', sex: 'male', birth: '1971-06-30', hkid: uniqueHkid('X') };
+  const name = registry.first.chinese;
+  const out = {};
+
+  await h.check('setup: the worker registers a daughter; a clerk of Hualien City registers a brother (not visible to the worker)', async () => {
+    out.child = await registerByApi(page, child);
+    const { page: clerkPage } = await newPage();
+    const signIn = await clerkPage.request.post('/api/v1/session', { data: { username: clerk.username, password: clerk.password } });
+    assert.equal(signIn.status(), 200, await signIn.text());
+    out.sibling = await registerByApi(clerkPage, { ...sibling, hkid: sibling.hkid.typed });
+    await clerkPage.context().close();
+  });
+
+  await h.check('worker: the Family tab of the record shows no family yet', async () => {
+    await page.goto(`/persons/${registry.firstId}`);
+    await page.getByTestId('tab-family').click();
+    await page.getByTestId('no-relationships').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('households').getByTestId('empty').waitFor();
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-family-empty');
+
+  await h.check('worker: links the daughter found by name (keyboard search in the picker): "child" from this side', async () => {
+    await page.getByTestId('add-relationship').click();
+    const form = page.getByTestId('add-relationship-form');
+    await form.waitFor();
+    await pickPerson(form, child.chinese, out.child.id);
+    await pick(page, exactLabel(tr('zh-Hant', 'family.kindLabelNamed', { other: child.chinese, name })), tr('zh-Hant', 'relationshipKind.child'), form);
+  });
+  await bothLanguages(h, page, 'person-family-link', { dialog: true });
+  await h.check('worker: saving lists the daughter as 子女 with a link to her record', async () => {
+    const form = page.getByTestId('add-relationship-form');
+    await form.getByTestId('add-relationship-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    const row = page.locator(`[data-testid="relationship"][data-person-id="${out.child.id}"]`);
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.equal(await row.getAttribute('data-kind'), 'child');
+    const text = (await row.textContent()) ?? '';
+    assert.ok(text.includes(tr('zh-Hant', 'relationshipKind.child')) && text.includes(child.chinese), text);
+  });
+
+  await h.check('worker: links the brother by ID number: the hit shows only his number and whom to contact', async () => {
+    await page.getByTestId('add-relationship').click();
+    const form = page.getByTestId('add-relationship-form');
+    await form.waitFor();
+    const hit = await pickPerson(form, sibling.hkid.typed, out.sibling.id);
+    assert.equal(await hit.count(), 0, 'the hit list gives way to the chosen person');
+    await pick(page, exactLabel(tr('zh-Hant', 'family.kindLabelNamed', { other: tr('zh-Hant', 'person.recordNumber', { id: out.sibling.id }), name })), tr('zh-Hant', 'relationshipKind.sibling'), form);
+    await form.getByTestId('add-relationship-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    const row = page.locator(`[data-testid="relationship"][data-person-id="${out.sibling.id}"]`);
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.equal(await row.locator('[data-testid="family-person"]').getAttribute('data-access'), 'restricted');
+    const text = (await row.textContent()) ?? '';
+    assert.ok(text.includes('HUALIEN-CITY') && text.includes(String(out.sibling.id)), text);
+    assert.ok(!text.includes(sibling.chinese) && !text.includes('Kwok Ming'), 'nothing of the brother leaks');
+  });
+
+  await h.check('worker: creates a household "陳家": the worker\'s client as head, the daughter as child', async () => {
+    await page.getByTestId('create-household').click();
+    const form = page.getByTestId('create-household-form');
+    await form.waitFor();
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'family.householdName'))).fill('陳家');
+    // The picker clears itself after each choice: the chosen member joins the list above it instead.
+    await pickPerson(form.getByTestId('household-picker'), child.chinese, out.child.id, { picked: false });
+    const other = form.locator(`[data-testid="household-other"][data-person-id="${out.child.id}"]`);
+    await other.waitFor({ timeout: TIMEOUT });
+    await pick(page, exactLabel(tr('zh-Hant', 'family.roleOf', { name: child.chinese })), tr('zh-Hant', 'householdRole.child'), form);
+  });
+  await bothLanguages(h, page, 'person-household-create', { dialog: true });
+  await h.check('worker: the household is listed with both members and their roles', async () => {
+    const form = page.getByTestId('create-household-form');
+    await form.getByTestId('create-household-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    const household = page.getByTestId('household').first();
+    await household.waitFor({ timeout: TIMEOUT });
+    const text = (await household.textContent()) ?? '';
+    assert.ok(text.includes('陳家') && text.includes(tr('zh-Hant', 'householdKind.living_together')), text);
+    assert.ok(text.includes(tr('zh-Hant', 'householdRole.head')) && text.includes(tr('zh-Hant', 'householdRole.child')), text);
+    assert.equal(await household.getByTestId('household-member').count(), 2);
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-family');
+
+  await h.check('worker: on the daughter\'s record the same link reads "父母" and the household is there', async () => {
+    await page.locator(`[data-testid="relationship"][data-person-id="${out.child.id}"] a`).first().click();
+    await page.waitForURL((url) => url.pathname === `/persons/${out.child.id}`, { timeout: TIMEOUT });
+    await page.getByTestId('tab-family').click();
+    const row = page.locator(`[data-testid="relationship"][data-person-id="${registry.firstId}"]`);
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.equal(await row.getAttribute('data-kind'), 'parent');
+    await page.getByTestId('household').getByText('陳家').waitFor();
+  });
+
+  await h.check('worker: the daughter leaves the household; she stays listed as a former member', async () => {
+    const member = page.locator(`[data-testid="household-member"][data-person-id="${out.child.id}"]`);
+    await member.getByTestId('member-leave').click();
+    const form = page.getByTestId('leave-form');
+    await form.waitFor();
+    await form.getByTestId('leave-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await page.locator(`[data-testid="household-member"][data-person-id="${out.child.id}"][data-left="true"]`).waitFor({ timeout: TIMEOUT });
+  });
+
+  await h.check('worker: removes the link to the brother after confirming; the change history records links', async () => {
+    await page.goto(`/persons/${registry.firstId}?tab=family`);
+    const row = page.locator(`[data-testid="relationship"][data-person-id="${out.sibling.id}"]`);
+    await row.getByTestId('remove-relationship').click();
+    await confirm(page);
+    await row.waitFor({ state: 'detached', timeout: TIMEOUT });
+    await page.getByTestId('tab-changes').click();
+    for (const action of ['person.relationship_add', 'person.relationship_remove', 'household.create']) {
+      await page.locator(`li[data-testid="change-row"][data-action="${action}"]`).first().waitFor({ timeout: TIMEOUT });
+    }
+    const text = (await page.getByTestId('change-history').textContent()) ?? '';
+    assert.ok(text.includes(tr('zh-Hant', 'auditAction.household_create')), 'the new actions are shown by their labels');
+  });
+  return out;
+}
+
+/** The data steward reviews the pair the worker's override created, merges it, and undoes the merge. */
+export async function registrySteward(h, { newPage, accounts, registry }) {
+  const steward = accounts.find((account) => account.username === 'steward');
+  const { page } = await newPage({ viewport: { width: 768, height: 1024 } });
+  const out = { page };
+  await page.goto('/');
+  await h.check('steward (tablet): signs in; the menu shows "duplicate records" with the number waiting', async () => {
+    await signInWithPassword(page, steward.username, steward.password);
+    await waitForConsole(page);
+    await switchLanguage(page, 'zh-Hant');
+    const burger = page.getByRole('button', { name: tr('zh-Hant', 'app.openMenu') });
+    if (await burger.isVisible()) await burger.click();
+    const badge = page.getByTestId('nav-duplicates').getByTestId('open-duplicates');
+    await badge.waitFor({ timeout: TIMEOUT });
+    assert.ok(Number(await badge.getAttribute('data-count')) >= 1);
+    await page.getByTestId('nav-duplicates').click();
+    await page.waitForURL((url) => url.pathname === '/duplicates', { timeout: TIMEOUT });
+    await expectHeading(page, 'zh-Hant', 'duplicates.title');
+  });
+  await h.check('steward: the queue lists the pair (most probable first) with its reasons', async () => {
+    const card = page.locator(`[data-testid="pair"][data-left="${registry.firstId}"][data-right="${registry.secondId}"]`);
+    await card.waitFor({ timeout: TIMEOUT });
+    out.pairId = Number(await card.getAttribute('data-pair-id'));
+    const text = (await card.textContent()) ?? '';
+    assert.ok(text.includes(registry.first.chinese) && text.includes(registry.second.chinese), text);
+    assert.ok(text.includes(tr('zh-Hant', 'matchField.birth_date')), 'the reasons are shown');
+    const scores = await page.locator('[data-testid="pair"] [data-testid="score"]').evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-score'))));
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'most probable first');
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'duplicates');
+  await h.check('steward: the status filter shows merged pairs (none yet) and goes back', async () => {
+    await page.getByTestId('status-filter').getByText(tr('zh-Hant', 'duplicateStatus.merged')).click();
+    await page.waitForURL((url) => url.searchParams.get('status') === 'merged', { timeout: TIMEOUT });
+    await page.getByTestId('empty').waitFor({ timeout: TIMEOUT });
+    await page.goBack();
+    await page.locator(`[data-testid="pair"][data-pair-id="${out.pairId}"]`).waitFor({ timeout: TIMEOUT });
+  });
+
+  await h.check('steward: the review page shows both records field by field, differences marked', async () => {
+    await page.locator(`[data-testid="pair"][data-pair-id="${out.pairId}"]`).getByTestId('review-pair').click();
+    await page.waitForURL((url) => url.pathname === `/duplicates/${out.pairId}`, { timeout: TIMEOUT });
+    const table = page.getByTestId('compare-table');
+    await table.waitFor({ timeout: TIMEOUT });
+    for (const [field, differs] of [['chinese_name', 'true'], ['family_name_en', 'true'], ['birth_date', 'false'], ['sex', 'false'], ['documents', 'true']]) {
+      assert.equal(await table.locator(`tr[data-field="${field}"]`).getAttribute('data-differs'), differs, field);
+    }
+    const text = (await table.textContent()) ?? '';
+    assert.ok(text.includes('CHAN') && text.includes('CHEN') && text.includes(registry.hkid.canonical), text);
+    await page.getByTestId('pair-note').getByText('孿生兄弟').waitFor();
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'duplicate-review');
+
+  await h.check('steward: merge keeps the older record by default and offers the fields that differ', async () => {
+    await page.getByTestId('merge').click();
+    const form = page.getByTestId('merge-form');
+    await form.waitFor();
+    assert.ok(await form.locator(`input[type="radio"][value="${registry.firstId}"]`).isChecked(), 'the older record is kept');
+    const fields = await form.locator('[data-testid="take-fields"] input[type="checkbox"]').evaluateAll((nodes) => nodes.map((node) => node.value));
+    assert.deepEqual(fields.sort(), ['chinese_name', 'family_name_en'], `takeable fields: ${fields}`);
+    await form.locator('[data-testid="take-fields"] input[value="family_name_en"]').check();
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'merge.reasonLabel'))).fill('同一人');
+    await form.getByTestId('merge-continue').click();
+    await form.getByText(tr('zh-Hant', 'person.reasonTooShort', { min: 10 })).waitFor();
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'merge.reasonLabel'))).fill('已致電當事人核實：同一人，簡體字紀錄為誤登');
+  });
+  await bothLanguages(h, page, 'duplicate-merge', { dialog: true });
+  await h.check('steward: the confirmation says what is kept and taken; merging shows the result', async () => {
+    await page.getByTestId('merge-form').getByTestId('merge-continue').click();
+    const step = page.getByTestId('merge-confirm-step');
+    await step.waitFor();
+    const text = (await step.textContent()) ?? '';
+    assert.ok(text.includes(tr('zh-Hant', 'person.familyNameEn')) && text.includes(String(registry.secondId)), text);
+    await step.getByTestId('merge-confirm').click();
+    const result = page.getByTestId('merge-result');
+    await result.waitFor({ timeout: TIMEOUT });
+    assert.equal(Number(await result.getAttribute('data-survivor')), registry.firstId);
+    await page.locator('[data-testid="pair-status"][data-status="merged"]').waitFor();
+    assert.ok(((await result.getByTestId('merge-moved').textContent()) ?? '').includes(tr('zh-Hant', 'movedPart.person_contacts')));
+  });
+  await bothLanguages(h, page, 'duplicate-merged');
+
+  await h.check('steward: the merged record says it was merged and links to the kept one', async () => {
+    await page.getByTestId('open-merged').click();
+    await page.waitForURL((url) => url.pathname === `/persons/${registry.secondId}`, { timeout: TIMEOUT });
+    const notice = page.getByTestId('merged');
+    await notice.waitFor({ timeout: TIMEOUT });
+    assert.equal(Number(await notice.getAttribute('data-into')), registry.firstId);
+    assert.ok(((await notice.textContent()) ?? '').includes(tr('zh-Hant', 'person.mergedIntoTitle', { id: registry.firstId })));
+    await page.getByTestId('person-merges').getByTestId('merge-row').waitFor();
+  });
+  await bothLanguages(h, page, 'person-merged');
+  await h.check('steward: following the link opens the kept record, which took the English family name and both phones', async () => {
+    await page.getByTestId('merged-into').click();
+    await page.waitForURL((url) => url.pathname === `/persons/${registry.firstId}`, { timeout: TIMEOUT });
+    await page.locator('main h1', { hasText: registry.first.chinese }).waitFor({ timeout: TIMEOUT });
+    const header = (await page.getByTestId('person-header').textContent()) ?? '';
+    assert.ok(header.includes('CHEN Kwok Keung'), header);
+    const contacts = (await page.getByTestId('part-contacts').textContent()) ?? '';
+    assert.ok(contacts.includes(registry.first.phone) && contacts.includes(registry.second.phone), contacts);
+    await page.getByTestId('tab-merges').click();
+    await page.getByTestId('person-merges').getByTestId('merge-taken').waitFor();
+  });
+  await bothLanguages(h, page, 'person-merges');
+
+  await h.check('steward: undoing the merge needs a reason', async () => {
+    await page.getByTestId('person-merges').getByTestId('undo-merge').click();
+    const form = page.getByTestId('undo-merge-form');
+    await form.waitFor();
+    await form.getByTestId('undo-merge-submit').click();
+    await form.getByText(tr('zh-Hant', 'person.reasonTooShort', { min: 10 })).waitFor();
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'merge.undoReason'))).fill('合併有誤：兩人是孿生兄弟，證件號碼不同');
+  });
+  await bothLanguages(h, page, 'person-undo-merge', { dialog: true });
+  await h.check('steward: after undoing, both records are back exactly as they were', async () => {
+    await page.getByTestId('undo-merge-form').getByTestId('undo-merge-submit').click();
+    await page.locator('[data-testid="merge-row"][data-undone="true"]').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('tab-details').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="person-header"]')?.textContent?.includes('CHAN Kwok Keung'), null, { timeout: TIMEOUT });
+    const contacts = (await page.getByTestId('part-contacts').textContent()) ?? '';
+    assert.ok(contacts.includes(registry.first.phone) && !contacts.includes(registry.second.phone), contacts);
+    await page.goto(`/persons/${registry.secondId}`);
+    await page.locator('main h1', { hasText: registry.second.chinese }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('merged').count(), 0);
+    assert.ok(((await page.getByTestId('part-contacts').textContent()) ?? '').includes(registry.second.phone));
+  });
+  await h.check('steward: the pair is back in the queue; "not the same person" with a note settles it', async () => {
+    await page.goto(`/duplicates/${out.pairId}`);
+    await page.locator('[data-testid="pair-status"][data-status="open"]').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('distinct').click();
+    const form = page.getByTestId('distinct-form');
+    await form.waitFor();
+    await form.getByLabel(exactLabel(tr('zh-Hant', 'duplicates.note'))).fill('孿生兄弟，已核對出生證明書');
+    await form.getByTestId('distinct-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await page.locator('[data-testid="pair-status"][data-status="distinct"]').waitFor({ timeout: TIMEOUT });
+  });
+  await h.check('steward: the change history of the merged record shows the merge and its undoing by their labels', async () => {
+    await page.goto(`/persons/${registry.secondId}?tab=changes`);
+    for (const action of ['person.merge', 'person.unmerge']) {
+      const row = page.locator(`li[data-testid="change-row"][data-action="${action}"]`).first();
+      await row.waitFor({ timeout: TIMEOUT });
+      assert.ok(((await row.textContent()) ?? '').includes(tr('zh-Hant', `auditAction.${action.replace('.', '_')}`)), action);
+    }
+  });
+  return out;
+}
+
+const IMPORT_COLUMNS = [
+  'external_ref', 'chinese_name', 'family_name_en', 'given_names_en', 'aliases', 'sex', 'birth_date', 'birth_precision', 'death_date',
+  'id_type', 'id_number', 'id_issuer', 'phone', 'email', 'region', 'district', 'street', 'building', 'languages', 'household_ref',
+  'household_role',
+];
+
+function csvOf(rows) {
+  return [IMPORT_COLUMNS.join(','), ...rows.map((row) => IMPORT_COLUMNS.map((column) => row[column] ?? '').join(','))].join('\n') + '\n';
+}
+
+/** The data steward imports a small file (a dry run with a bad row, then the corrected file) and exports a record. */
+export async function registryImport(h, { steward, registry }) {
+  const page = steward.page;
+  const household = `H-${Date.now().toString(36)}`;
+  const wife = { external_ref: 'R1', chinese_name: '何美華', family_name_en: 'HO', given_names_en: 'Mei Wah', sex: 'female', birth_date: '1985-02-03', birth_precision: 'full', id_type: 'hkid', id_number: uniqueHkid('W').typed, phone: '92345678', district: '東區', street: '筲箕灣道 20 號', languages: 'yue|en', household_ref: household, household_role: 'head' };
+  const husband = { external_ref: 'R2', chinese_name: '黎志偉', family_name_en: 'LAI', given_names_en: 'Chi Wai', sex: 'male', birth_date: '1983-11-20', birth_precision: 'full', id_type: 'hkid', id_number: uniqueHkid('V').typed, district: '東區', street: '筲箕灣道 20 號', languages: 'yue', household_ref: household, household_role: 'spouse' };
+  const broken = { ...husband, sex: 'robot', birth_date: '1983-02-30' };
+
+  await h.check('steward: "import clients" opens the import page from the client search', async () => {
+    await page.goto('/persons');
+    await page.getByTestId('person-import').click();
+    await page.waitForURL((url) => url.pathname === '/persons/import', { timeout: TIMEOUT });
+    await expectHeading(page, 'zh-Hant', 'import.title');
+    assert.equal(await page.getByTestId('import-check').isDisabled(), true, 'nothing to check without a file');
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-import');
+  await h.check('steward: the template is a CSV made in the browser with the header row and one example row', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByTestId('download-template').click()]);
+    assert.equal(download.suggestedFilename(), 'openwelfare-import-template.csv');
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0], IMPORT_COLUMNS.join(','));
+  });
+  await h.check('steward: a file with a wrong header is refused before upload', async () => {
+    await page.locator('input[type="file"]').setInputFiles({ name: 'wrong.csv', mimeType: 'text/csv', buffer: Buffer.from('name,dob\n陳大文,1980-01-01\n') });
+    await page.getByText(tr('zh-Hant', 'import.unknownColumns', { columns: 'name, dob' }), { exact: false }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('import-check').isDisabled(), true);
+  });
+  await h.check('steward: the dry run of a file with a bad row lists each problem by line and column (nothing saved)', async () => {
+    await pick(page, exactLabel(tr('zh-Hant', 'import.unit')), /IFSC-EAST/);
+    await page.locator('input[type="file"]').setInputFiles({ name: 'clients.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf([wife, broken])) });
+    await page.getByTestId('import-check').click();
+    const report = page.locator('[data-testid="import-report"][data-outcome="errors"]');
+    await report.waitFor({ timeout: 60_000 });
+    assert.equal(await report.getAttribute('data-mode'), 'dry_run');
+    for (const column of ['sex', 'birth_date']) {
+      await page.locator(`[data-testid="import-error"][data-line="3"][data-column="${column}"]`).waitFor();
+    }
+    assert.equal(await page.getByTestId('import-apply').count(), 0, 'a file with errors cannot be applied');
+    const answer = await page.request.get(`/api/v1/persons?q=${encodeURIComponent(wife.id_number)}`);
+    assert.equal((await answer.json()).items.length, 0, 'nothing was saved');
+  });
+  await bothLanguages(h, page, 'person-import-errors');
+  await h.check('steward: the row problems are shown in the language of the interface', async () => {
+    const row = page.locator('[data-testid="import-error"][data-line="3"][data-column="sex"]');
+    const zh = (await row.textContent()) ?? '';
+    await switchLanguage(page, 'en');
+    const en = (await row.textContent()) ?? '';
+    assert.notEqual(zh, en, 'the message follows the language');
+    assert.match(en, /[A-Za-z]{3}/);
+    await switchLanguage(page, 'zh-Hant');
+  });
+  await h.check('steward: the corrected file, dropped on the page, checks as ready', async () => {
+    const transfer = await page.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'clients-corrected.csv', { type: 'text/csv' }));
+      return data;
+    }, csvOf([wife, husband]));
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await page.getByTestId('import-check').click();
+    await page.locator('[data-testid="import-report"][data-outcome="ready"]').waitFor({ timeout: 60_000 });
+    assert.equal(Number(await page.getByTestId('count-valid').getAttribute('data-value')), 2);
+  });
+  await bothLanguages(h, page, 'person-import-ready');
+  await h.check('steward: "import all rows" (confirmed) registers both and their household', async () => {
+    await page.getByTestId('import-apply').click();
+    await confirm(page);
+    await page.locator('[data-testid="import-report"][data-outcome="applied"]').waitFor({ timeout: 60_000 });
+    assert.equal(Number(await page.getByTestId('count-created').getAttribute('data-value')), 2);
+    assert.equal(Number(await page.getByTestId('count-households').getAttribute('data-value')), 1);
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'person-import-applied');
+
+  await h.check('steward: the imported person is found, with the household on the Family tab', async () => {
+    await page.goto(`/persons?q=${encodeURIComponent(wife.id_number)}`);
+    const hit = page.locator('[data-testid="hit"]').first();
+    await hit.waitFor({ timeout: TIMEOUT });
+    await hit.getByRole('link').first().click();
+    await page.locator('main h1', { hasText: wife.chinese_name }).waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('tab-family').click();
+    const members = page.getByTestId('household').getByTestId('household-member');
+    await members.nth(1).waitFor({ timeout: TIMEOUT });
+    assert.equal(await members.count(), 2);
+  });
+  await h.check('steward: "Download (PDF)" gives the record as a PDF file', async () => {
+    await page.goto(`/persons/${registry.firstId}`);
+    await page.locator('main h1', { hasText: registry.first.chinese }).waitFor({ timeout: TIMEOUT });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-pdf').click()]);
+    assert.equal(download.suggestedFilename(), `person-${registry.firstId}.pdf`);
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(await download.path());
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-', 'the file is a PDF');
+    assert.ok(bytes.length > 1000, `PDF of ${bytes.length} bytes`);
+  });
+  await h.check('steward: "Download (JSON)" gives the whole record as JSON', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-json').click()]);
+    assert.equal(download.suggestedFilename(), `person-${registry.firstId}.json`);
+    const { readFile } = await import('node:fs/promises');
+    const data = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.ok(JSON.stringify(data).includes(registry.first.chinese));
+  });
+  await h.screen(page, 'person-export.zh-Hant');
+  await h.check('steward: the change history of the record shows the export', async () => {
+    await page.getByTestId('tab-changes').click();
+    const row = page.locator('li[data-testid="change-row"][data-action="person.export"]').first();
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.ok(((await row.textContent()) ?? '').includes(tr('zh-Hant', 'auditAction.person_export')));
   });
 }

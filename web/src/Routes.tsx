@@ -6,7 +6,10 @@ import { AppLayout, NAV_ITEMS } from './components/AppLayout';
 import { NoPermission, NotFound } from './components/States';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
+import { DuplicateReviewPage } from './pages/DuplicateReviewPage';
+import { DuplicatesPage } from './pages/DuplicatesPage';
 import { JobsPage } from './pages/JobsPage';
+import { PersonImportPage } from './pages/PersonImportPage';
 import { PersonPage } from './pages/PersonPage';
 import { PersonRegisterPage } from './pages/PersonRegisterPage';
 import { PersonSearchPage } from './pages/PersonSearchPage';
@@ -48,7 +51,10 @@ export function Routes() {
         <Route path="/" element={<Home />} />
         <Route path="/persons" element={<Require permission="persons.search"><PersonSearchPage /></Require>} />
         <Route path="/persons/new" element={<Require permission="persons.write"><PersonRegisterPage /></Require>} />
+        <Route path="/persons/import" element={<Require permission="persons.import"><PersonImportPage /></Require>} />
         <Route path="/persons/:id" element={<Require permission="persons.search"><PersonPage /></Require>} />
+        <Route path="/duplicates" element={<Require permission="persons.merge"><DuplicatesPage /></Require>} />
+        <Route path="/duplicates/:id" element={<Require permission="persons.merge"><DuplicateReviewPage /></Require>} />
         <Route path="/units" element={<Require permission="units.read"><UnitsPage /></Require>} />
         <Route path="/staff" element={<Require permission="staff.read"><StaffListPage /></Require>} />
         <Route path="/staff/:id" element={<Require permission="staff.read"><StaffDetailPage /></Require>} />

@@ -46,7 +46,7 @@ test('dynamic key families are complete', () => {
     'staff.status': ['active', 'locked'],
     'jobs.status': ['queued', 'running', 'succeeded', 'failed'],
     'tokens.states': ['active', 'revoked', 'expired'],
-    recordType: ['staff', 'unit', 'api_token', 'job', 'person'],
+    recordType: ['staff', 'unit', 'api_token', 'job', 'person', 'duplicate_pair', 'import'],
     permission: [
       'units_read', 'units_manage', 'staff_read', 'staff_manage', 'roles_assign', 'audit_read', 'audit_export', 'jobs_read', 'tokens_manage',
       'persons_search', 'persons_read', 'persons_write', 'persons_merge', 'persons_import', 'persons_export',
@@ -60,7 +60,23 @@ test('dynamic key families are complete', () => {
     involvementKind: ['registration'],
     consentScope: ['share_record'],
     'person.access': ['full', 'shared', 'emergency', 'restricted'],
+    duplicateStatus: ['open', 'deferred', 'distinct', 'merged'],
+    'duplicates.empty': ['open', 'deferred', 'distinct', 'merged'],
+    duplicateSource: ['registration', 'import', 'batch'],
+    mergeField: ['chinese_name', 'family_name_en', 'given_names_en', 'sex', 'birth_date', 'birth_precision', 'death_date'],
+    movedPart: [
+      'person_names', 'person_documents', 'person_contacts', 'person_addresses', 'person_consents', 'involvements', 'break_glass',
+      'household_members', 'relationships', 'added_names',
+    ],
+    relationshipKind: ['spouse', 'parent', 'child', 'sibling', 'guardian', 'ward', 'carer', 'cared_for', 'other'],
+    householdKind: ['registered', 'living_together'],
+    householdKindHint: ['registered', 'living_together'],
+    householdRole: ['head', 'spouse', 'child', 'parent', 'sibling', 'grandparent', 'grandchild', 'other'],
+    jobKind: ['audit_verify', 'registry_import'],
   };
+  for (const outcome of ['empty', 'errors', 'ready', 'duplicates', 'duplicates_not_accepted', 'applied']) {
+    families[`importOutcome.${outcome}`] = ['title', 'body'];
+  }
   const missing = [];
   for (const [family, members] of Object.entries(families)) {
     for (const member of members) if (!has(en, `${family}.${member}`)) missing.push(`${family}.${member}`);

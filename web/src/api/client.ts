@@ -99,6 +99,8 @@ interface RequestOptions {
   /** A poll the user did not ask for (see sinceForegroundRequest). */
   background?: boolean;
   accept?: string;
+  /** A raw body (e.g. a CSV file) sent as is with this Content-Type instead of JSON. */
+  raw?: { body: Blob | string; type: string };
 }
 
 function headersFor(method: string, options: RequestOptions): Headers {
@@ -106,7 +108,8 @@ function headersFor(method: string, options: RequestOptions): Headers {
     Accept: options.accept ?? 'application/json, application/problem+json',
     'Accept-Language': state.language,
   });
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+  if (options.raw) headers.set('Content-Type', options.raw.type);
+  else if (options.body !== undefined) headers.set('Content-Type', 'application/json');
   if (method !== 'GET' && method !== 'HEAD' && state.csrfToken) headers.set('X-CSRF-Token', state.csrfToken);
   return headers;
 }
@@ -117,7 +120,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
     response = await fetch(buildUrl(path, options.query), {
       method,
       headers: headersFor(method, options),
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.raw ? options.raw.body : options.body === undefined ? null : JSON.stringify(options.body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: options.signal ?? null,
@@ -157,20 +160,25 @@ export async function request<T>(method: string, path: string, options: RequestO
   return (await response.json()) as T;
 }
 
-/** Downloads a file answer (e.g. CSV) with the cookie and the headers of an API call. */
-export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
-  const response = await send('GET', path, { query, accept: 'text/csv, application/problem+json' });
-  const blob = await response.blob();
-  const disposition = response.headers.get('Content-Disposition') ?? '';
-  const match = /filename="?([^";]+)"?/i.exec(disposition);
+/** Offers a file made in the browser (or downloaded) to the user under a name. */
+export function saveFile(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = match?.[1] ?? fallbackName;
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads a file answer (e.g. CSV or PDF) with the cookie and the headers of an API call. */
+export async function download(path: string, query: Query, fallbackName: string, accept = 'text/csv'): Promise<void> {
+  const response = await send('GET', path, { query, accept: `${accept}, application/problem+json` });
+  const blob = await response.blob();
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const match = /filename="?([^";]+)"?/i.exec(disposition);
+  saveFile(blob, match?.[1] ?? fallbackName);
 }
 
 export const api = {

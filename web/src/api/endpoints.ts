@@ -4,12 +4,22 @@ import type {
   ApiToken,
   AuditEntry,
   CreatedApiToken,
+  DuplicateItem,
+  DuplicatePair,
+  DuplicateStatus,
+  Family,
+  Household,
+  HouseholdKind,
+  HouseholdRole,
+  ImportStarted,
   Job,
   Locale,
   Involvement,
+  MergeRecord,
   Page,
   Person,
   PersonRecord,
+  RelationshipKind,
   RecoveryCodes,
   Role,
   RoleAssignment,
@@ -18,6 +28,7 @@ import type {
   Sex,
   Staff,
   StaffAlert,
+  TakeableField,
   TotpSetup,
   Unit,
   UnitKind,
@@ -248,4 +259,84 @@ export const alertsApi = {
   list: (unreadOnly: boolean) =>
     request<Page<StaffAlert>>('GET', '/api/v1/alerts', { query: { unread: unreadOnly ? 'true' : null, limit: 50 }, background: true }),
   markRead: (id: number) => api.post<void>(`/api/v1/alerts/${id}/read`),
+};
+
+export type DuplicateDecision = 'distinct' | 'deferred' | 'open';
+
+export interface MergeInput {
+  merged_id: number;
+  pair_id?: number;
+  reason: string;
+  take_from_merged: TakeableField[];
+}
+
+export const duplicatesApi = {
+  list: (status: DuplicateStatus, after: string | null, limit = 20) =>
+    api.get<Page<DuplicateItem>>('/api/v1/duplicates', { status, after, limit }),
+  get: (id: number) => api.get<DuplicateItem>(`/api/v1/duplicates/${id}`),
+  decide: (id: number, version: number, decision: DuplicateDecision, note?: string) =>
+    api.post<DuplicatePair>(`/api/v1/duplicates/${id}/decision`, { version, decision, ...(note ? { note } : {}) }),
+  merge: (survivorId: number, input: MergeInput) => api.post<MergeRecord>(`${personPath(survivorId)}/merge`, input),
+  undo: (mergeId: number, reason: string) => api.post<MergeRecord>(`/api/v1/merges/${mergeId}/undo`, { reason }),
+  mergesOf: (personId: number) => api.get<Page<MergeRecord>>(`${personPath(personId)}/merges`),
+};
+
+export interface NewRelationship {
+  related_id: number;
+  /** This person is <kind> of the related one. */
+  kind: RelationshipKind;
+  started_on?: string;
+  note?: string;
+}
+
+export interface NewMember {
+  person_id: number;
+  role: HouseholdRole;
+  joined_on?: string;
+}
+
+export interface NewHousehold {
+  kind: HouseholdKind;
+  name?: string;
+  members: NewMember[];
+}
+
+export const familyApi = {
+  get: (personId: number) => api.get<Family>(`${personPath(personId)}/family`),
+  addRelationship: (personId: number, relationship: NewRelationship) =>
+    api.post<unknown>(`${personPath(personId)}/relationships`, relationship),
+  removeRelationship: (personId: number, relationshipId: number) =>
+    api.delete<void>(`${personPath(personId)}/relationships/${relationshipId}`),
+  createHousehold: (household: NewHousehold) => api.post<Household>('/api/v1/households', household),
+  addMember: (householdId: number, member: NewMember) => api.post<Household>(`/api/v1/households/${householdId}/members`, member),
+  leave: (householdId: number, memberId: number, leftOn?: string) =>
+    api.post<Household>(`/api/v1/households/${householdId}/members/${memberId}/leave`, leftOn ? { left_on: leftOn } : {}),
+};
+
+export interface ImportRequest {
+  mode: 'dry_run' | 'apply';
+  unit_id: number;
+  file_name: string;
+  accept_duplicates?: boolean;
+  reason?: string;
+}
+
+export const importsApi = {
+  /** Uploads the CSV file as is; the check (and the apply) runs as a background job. */
+  upload: (options: ImportRequest, file: Blob) =>
+    request<ImportStarted>('POST', '/api/v1/imports', {
+      query: {
+        mode: options.mode,
+        unit_id: options.unit_id,
+        file_name: options.file_name,
+        accept_duplicates: options.accept_duplicates ? 'true' : null,
+        reason: options.reason,
+      },
+      raw: { body: file, type: 'text/csv; charset=utf-8' },
+    }),
+};
+
+export const exportApi = {
+  person: (id: number, format: 'pdf' | 'json') =>
+    download(`${personPath(id)}/export`, { format }, `person-${id}.${format}`, format === 'pdf' ? 'application/pdf' : 'application/json'),
 };

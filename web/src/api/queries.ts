@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { sinceForegroundRequest } from './client';
-import { alertsApi, staffApi, unitsApi } from './endpoints';
+import { alertsApi, duplicatesApi, staffApi, unitsApi } from './endpoints';
 import { useSession } from '../session/SessionContext';
 
 export const keys = {
@@ -20,7 +20,15 @@ export const keys = {
   involvements: (id: number) => ['persons', 'involvements', id] as const,
   personChanges: (id: number) => ['persons', 'changes', id] as const,
   alerts: (unreadOnly: boolean) => ['alerts', unreadOnly ? 'unread' : 'all'] as const,
+  duplicates: (status: string) => ['duplicates', 'list', status] as const,
+  openDuplicateCount: ['duplicates', 'open-count'] as const,
+  duplicate: (id: number) => ['duplicates', 'one', id] as const,
+  merges: (personId: number) => ['persons', 'merges', personId] as const,
+  family: (personId: number) => ['persons', 'family', personId] as const,
 };
+
+/** The nav badge counts open pairs up to this many ("99+" beyond). */
+export const OPEN_COUNT_LIMIT = 100;
 
 /** How often the alert bell asks for new alerts. */
 export const ALERT_POLL_MS = 60_000;
@@ -66,4 +74,18 @@ export function useAlerts(unreadOnly: boolean, enabled = true) {
     return () => window.clearInterval(timer);
   }, [enabled, unreadOnly, refetch]);
   return query;
+}
+
+/** How many duplicate pairs wait for a decision (for the navigation), up to OPEN_COUNT_LIMIT. */
+export function useOpenDuplicateCount() {
+  const { can } = useSession();
+  return useQuery({
+    queryKey: keys.openDuplicateCount,
+    queryFn: async () => {
+      const page = await duplicatesApi.list('open', null, OPEN_COUNT_LIMIT);
+      return { count: page.items.length, more: page.next_cursor !== null };
+    },
+    enabled: can('persons.merge'),
+    staleTime: 60_000,
+  });
 }

@@ -343,3 +343,146 @@ export interface StaffAlert {
   created_at: string;
   read_at: string | null;
 }
+
+/** Duplicate review and merges (docs/api.md, /api/v1/duplicates). */
+export const DUPLICATE_STATUSES = ['open', 'deferred', 'distinct', 'merged'] as const;
+export type DuplicateStatus = (typeof DUPLICATE_STATUSES)[number];
+
+export interface DuplicatePair {
+  id: number;
+  left_id: number;
+  right_id: number;
+  weight: number;
+  /** 0 … 1 */
+  probability: number;
+  /** "field:level", e.g. "chinese_name:exact". */
+  agreements: string[];
+  source: string;
+  status: DuplicateStatus;
+  job_id: number | null;
+  note: string | null;
+  created_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  version: number;
+}
+
+export interface DuplicateItem {
+  pair: DuplicatePair;
+  left: PersonRecord;
+  right: PersonRecord;
+}
+
+/** The main fields a merge may take from the merged record. */
+export const TAKEABLE_FIELDS = ['chinese_name', 'family_name_en', 'given_names_en', 'sex', 'birth_date', 'birth_precision', 'death_date'] as const;
+export type TakeableField = (typeof TAKEABLE_FIELDS)[number];
+
+export interface MergeRecord {
+  id: number;
+  survivor_id: number;
+  merged_id: number;
+  pair_id: number | null;
+  reason: string;
+  /** Rows moved per table ({"person_documents": [ids]…}), and the survivor's fields before and after. */
+  moved: Record<string, unknown>;
+  merged_by: number | null;
+  merged_at: string;
+  undone_by: number | null;
+  undone_at: string | null;
+}
+
+/** Family links (docs/api.md, /api/v1/persons/{id}/family). */
+export const RELATIONSHIP_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian', 'ward', 'carer', 'cared_for', 'other'] as const;
+export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
+export const HOUSEHOLD_KINDS = ['registered', 'living_together'] as const;
+export type HouseholdKind = (typeof HOUSEHOLD_KINDS)[number];
+export const HOUSEHOLD_ROLES = ['head', 'spouse', 'child', 'parent', 'sibling', 'grandparent', 'grandchild', 'other'] as const;
+export type HouseholdRole = (typeof HOUSEHOLD_ROLES)[number];
+
+/** A family member as the caller may see them: the main fields, or only the number and whom to contact. */
+export type FamilyPerson = PersonSummary | (Omit<RestrictedPerson, 'status' | 'merged_into' | 'contact_units'> & {
+  status?: string;
+  merged_into?: number | null;
+  contact_units?: ContactUnit[];
+});
+
+export interface FamilyRelationship {
+  id: number;
+  person_id: number;
+  related_id: number;
+  /** What the other person is to this one. */
+  kind: RelationshipKind;
+  started_on: string | null;
+  ended_on: string | null;
+  note: string | null;
+  created_at: string;
+  person: FamilyPerson;
+}
+
+export interface HouseholdMember {
+  id: number;
+  person_id: number;
+  role: HouseholdRole;
+  joined_on: string | null;
+  left_on: string | null;
+  person?: FamilyPerson;
+}
+
+export interface Household {
+  id: number;
+  kind: HouseholdKind;
+  name: string | null;
+  version: number;
+  created_at: string;
+  members: HouseholdMember[];
+}
+
+export interface Family {
+  relationships: FamilyRelationship[];
+  households: Household[];
+}
+
+/** The report of a registry import (the result of its job). */
+export const IMPORT_OUTCOMES = ['empty', 'errors', 'ready', 'duplicates', 'duplicates_not_accepted', 'applied'] as const;
+export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+
+export interface ImportRowError {
+  line: number;
+  column: string;
+  code: string;
+  message: Partial<Record<Locale, string>>;
+}
+
+export interface ImportFileDuplicate {
+  line: number;
+  other_line: number;
+  score: number;
+  reasons: MatchReason[];
+}
+
+export interface ImportRegistryDuplicate {
+  line: number;
+  person_id: number;
+  score: number;
+  reasons: MatchReason[];
+}
+
+export interface ImportReport {
+  rows: number;
+  valid: number;
+  error_count: number;
+  errors: ImportRowError[];
+  duplicate_count: number;
+  duplicates_in_file: ImportFileDuplicate[];
+  duplicates_in_registry: ImportRegistryDuplicate[];
+  registry_checked?: boolean;
+  applied: boolean;
+  created: number;
+  households: number;
+  outcome: ImportOutcome;
+}
+
+export interface ImportStarted {
+  import_id: number;
+  job: Job;
+}

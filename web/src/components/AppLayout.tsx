@@ -1,10 +1,10 @@
-import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Anchor } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Anchor, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { notify } from '../lib/notify';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, useLocation } from 'react-router';
-import { useUnits } from '../api/queries';
+import { OPEN_COUNT_LIMIT, useOpenDuplicateCount, useUnits } from '../api/queries';
 import { useSession } from '../session/SessionContext';
 import { IdleWarning } from '../session/IdleWarning';
 import { AlertsBell } from './AlertsBell';
@@ -21,6 +21,8 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/persons', label: 'nav.persons', icon: 'persons', permission: 'persons.search' },
+  { to: '/persons/import', label: 'nav.import', icon: 'upload', permission: 'persons.import' },
+  { to: '/duplicates', label: 'nav.duplicates', icon: 'duplicates', permission: 'persons.merge' },
   { to: '/units', label: 'nav.units', icon: 'units', permission: 'units.read' },
   { to: '/staff', label: 'nav.staff', icon: 'staff', permission: 'staff.read' },
   { to: '/roles', label: 'nav.roles', icon: 'roles', permission: 'staff.read' },
@@ -29,6 +31,29 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/tokens', label: 'nav.tokens', icon: 'tokens', permission: 'tokens.manage' },
   { to: '/account', label: 'nav.account', icon: 'account', permission: null },
 ];
+
+/** The item of the current page: the longest one whose path starts the address. */
+function activeItem(items: NavItem[], pathname: string): string | null {
+  let best: string | null = null;
+  for (const item of items) {
+    if ((pathname === item.to || pathname.startsWith(`${item.to}/`)) && (best === null || item.to.length > best.length)) best = item.to;
+  }
+  return best;
+}
+
+/** The number of duplicate pairs waiting for a decision, beside the menu item. */
+function OpenDuplicatesBadge() {
+  const { t } = useTranslation();
+  const open = useOpenDuplicateCount();
+  if (!open.data || open.data.count === 0) return null;
+  const text = open.data.more ? `${OPEN_COUNT_LIMIT - 1}+` : String(open.data.count);
+  return (
+    <Badge size="sm" variant="filled" color="red.9" data-testid="open-duplicates" data-count={open.data.count}>
+      <span aria-hidden="true">{text}</span>
+      <VisuallyHidden>{t('duplicates.openCount', { n: text })}</VisuallyHidden>
+    </Badge>
+  );
+}
 
 export function SignOutButton() {
   const { t } = useTranslation();
@@ -90,6 +115,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   if (!session) return null;
   const items = NAV_ITEMS.filter((item) => item.permission === null || can(item.permission));
+  const active = activeItem(items, location.pathname);
 
   return (
     <AppShell
@@ -144,7 +170,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
               to={item.to}
               label={t(item.label)}
               leftSection={<Icon name={item.icon} />}
-              active={location.pathname === item.to || location.pathname.startsWith(`${item.to}/`)}
+              active={item.to === active}
+              // A shorter item (/persons) must not also claim the page of a longer one (/persons/import).
+              end={item.to !== active}
+              rightSection={item.to === '/duplicates' ? <OpenDuplicatesBadge /> : undefined}
               data-testid={`nav-${item.to.slice(1)}`}
             />
           ))}

@@ -34,7 +34,7 @@ export function ReasonChips({ reasons }: { reasons: MatchReason[] }) {
           key={`${reason.field}-${reason.level}`}
           role="listitem"
           variant="light"
-          color={reason.level === 'disagree' ? 'red' : reason.level === 'exact' ? 'teal' : 'blue'}
+          color={reason.level === 'disagree' ? 'red' : reason.level.startsWith('exact') || reason.level === 'agree' ? 'teal' : 'blue'}
           tt="none"
           data-field={reason.field}
           data-level={reason.level}

@@ -36,9 +36,20 @@ export const KNOWN_ACTIONS = [
   'person.consent_add',
   'person.consent_withdraw',
   'person.break_glass',
+  'person.merge',
+  'person.unmerge',
+  'duplicate.decide',
+  'person.relationship_add',
+  'person.relationship_remove',
+  'household.create',
+  'household.member_add',
+  'household.member_leave',
+  'person.import',
+  'person.import_upload',
+  'person.export',
 ] as const;
 
-export const RECORD_TYPES = ['staff', 'unit', 'api_token', 'job', 'person'] as const;
+export const RECORD_TYPES = ['staff', 'unit', 'api_token', 'job', 'person', 'duplicate_pair', 'import'] as const;
 
 export function actionKey(action: string): string | null {
   return (KNOWN_ACTIONS as readonly string[]).includes(action) ? `auditAction.${action.replace(/\./g, '_')}` : null;

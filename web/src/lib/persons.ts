@@ -1,5 +1,16 @@
 import type { TFunction } from 'i18next';
-import type { BirthPrecision, ContactUnit, MatchReason, Person, PersonAddress, PersonSummary, RestrictedPerson, SearchHit } from '../api/types';
+import type {
+  BirthPrecision,
+  ContactUnit,
+  FamilyPerson,
+  MatchReason,
+  Person,
+  PersonAddress,
+  PersonSummary,
+  RelationshipKind,
+  RestrictedPerson,
+  SearchHit,
+} from '../api/types';
 
 /** Field codes of the match reasons (registry/matching.cpp), each with a label `matchField.<code>`. */
 export const MATCH_FIELDS = ['document', 'chinese_name', 'english_name', 'birth_date', 'phone', 'district', 'sex'] as const;
@@ -16,6 +27,18 @@ export const MATCH_LEVELS = [
   'same_year',
   'disagree',
   'missing',
+  // Levels of the batch record linkage (registry/linkage.cpp).
+  'exact_rare',
+  'exact_uncommon',
+  'exact_common',
+  'exact_frequent',
+  'alias',
+  'given_only',
+  'variant',
+  'swapped',
+  'surname_only',
+  'close',
+  'agree',
 ] as const;
 
 /** Languages offered in the forms (ISO 639 codes), each with a label `personLanguage.<code>`. */
@@ -28,11 +51,18 @@ export const LIKELY_SCORE = 45;
 export const MIN_OVERRIDE_REASON = 10;
 export const MIN_SUMMARY = 10;
 export const MIN_EMERGENCY_REASON = 20;
+/** Merging, undoing a merge and importing accepted duplicates (registry::kMinimumReason). */
+export const MIN_MERGE_REASON = 10;
 
 /** A date of birth as typed: a full date, a year and month, or a year. */
 export const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
 export function isRestricted(person: Person | PersonSummary | RestrictedPerson): person is RestrictedPerson {
+  return person.access === 'restricted';
+}
+
+/** Whether a family member is shown only by number (and whom to contact). */
+export function isHidden(person: FamilyPerson): person is Exclude<FamilyPerson, PersonSummary> {
   return person.access === 'restricted';
 }
 
@@ -76,4 +106,33 @@ export function addressText(address: PersonAddress): string {
 
 export function hitIds(hits: readonly SearchHit[]): number[] {
   return hits.map((hit) => hit.person.id);
+}
+
+/** The reasons of a duplicate pair ("chinese_name:exact") as match reasons. */
+export function agreementReasons(agreements: readonly string[]): MatchReason[] {
+  return agreements
+    .map((agreement) => {
+      const colon = agreement.indexOf(':');
+      return colon < 0 ? { field: agreement, level: '' } : { field: agreement.slice(0, colon), level: agreement.slice(colon + 1) };
+    })
+    .filter((reason) => reason.level !== 'missing');
+}
+
+/** "A is <kind> of B" read from B's side (registry/family_store.cpp InverseRelationship). */
+export function inverseRelationship(kind: RelationshipKind): RelationshipKind {
+  const inverse: Partial<Record<RelationshipKind, RelationshipKind>> = {
+    parent: 'child',
+    child: 'parent',
+    guardian: 'ward',
+    ward: 'guardian',
+    carer: 'cared_for',
+    cared_for: 'carer',
+  };
+  return inverse[kind] ?? kind;
+}
+
+/** Today in the local calendar, as yyyy-mm-dd. */
+export function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }

@@ -48,6 +48,7 @@ function recordPath(type: string, id: string | null, can: (permission: string) =
   if (!id) return null;
   if (type === 'staff' && can('staff.read')) return `/staff/${id}`;
   if (type === 'person' && can('persons.search')) return `/persons/${id}`;
+  if (type === 'duplicate_pair' && can('persons.merge')) return `/duplicates/${id}`;
   return null;
 }
 
@@ -150,7 +151,7 @@ export function AuditPage() {
   };
 
   const actionOptions = [
-    { group: t('audit.actionGroups'), items: ['session.', 'unit.', 'staff.', 'me.', 'token.', 'person.'].map((prefix) => ({ value: prefix, label: t('audit.allOf', { prefix }) })) },
+    { group: t('audit.actionGroups'), items: ['session.', 'unit.', 'staff.', 'me.', 'token.', 'person.', 'duplicate.', 'household.'].map((prefix) => ({ value: prefix, label: t('audit.allOf', { prefix }) })) },
     { group: t('audit.actions'), items: KNOWN_ACTIONS.map((action) => ({ value: action, label: `${t(actionKey(action) ?? action)} (${action})` })) },
   ];
 

@@ -5,13 +5,15 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../api/client';
-import { personsApi } from '../api/endpoints';
+import { duplicatesApi, exportApi, personsApi } from '../api/endpoints';
 import { keys } from '../api/queries';
 import type { PersonRecord, RestrictedPerson } from '../api/types';
 import { DateTime } from '../components/DateTime';
+import { PersonMerges } from '../components/MergeParts';
 import { PageHeader } from '../components/PageHeader';
 import { PersonConsents } from '../components/PersonConsents';
 import { PersonDetails } from '../components/PersonDetails';
+import { PersonFamily } from '../components/PersonFamily';
 import { ChangeHistory, ServiceHistory } from '../components/PersonHistory';
 import { AccessBadge, PersonFacts } from '../components/PersonBits';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -21,7 +23,7 @@ import { notify } from '../lib/notify';
 import { contactUnitLabel, englishName, fullName, isRestricted, MIN_EMERGENCY_REASON } from '../lib/persons';
 import { useSession } from '../session/SessionContext';
 
-const TABS = ['details', 'service', 'consents', 'changes'] as const;
+const TABS = ['details', 'family', 'service', 'consents', 'changes', 'merges'] as const;
 type Tab = (typeof TABS)[number];
 
 function BackToSearch() {
@@ -139,15 +141,42 @@ function MergedNotice({ id, into }: { id: number; into: number | null }) {
     <>
       <BackToSearch />
       <PageHeader title={t('person.recordNumber', { id })} />
-      <Alert color="yellow" variant="light" title={t('person.mergedTitle')} data-testid="merged">
+      <Alert color="yellow" variant="light" title={into ? t('person.mergedIntoTitle', { id: into }) : t('person.mergedTitle')} data-testid="merged" data-into={into ?? ''} mb="lg">
         {into ? (
-          <Anchor component={Link} to={`/persons/${into}`}>
+          <Anchor component={Link} to={`/persons/${into}`} data-testid="merged-into">
             {t('person.mergedInto', { id: into })}
           </Anchor>
         ) : (
           t('person.mergedBody')
         )}
       </Alert>
+      <PersonMerges personId={id} />
+    </>
+  );
+}
+
+/** Downloads of the whole record for a data access request (PDF for the person, JSON for systems). */
+function ExportButtons({ person }: { person: PersonRecord }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<'pdf' | 'json' | null>(null);
+  const run = async (format: 'pdf' | 'json') => {
+    setBusy(format);
+    try {
+      await exportApi.person(person.id, format);
+    } catch (caught) {
+      notify({ color: 'red', title: isApiError(caught) ? caught.title : t('errors.unexpected'), message: isApiError(caught) ? caught.detail : '' });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <>
+      <Button variant="default" size="sm" loading={busy === 'pdf'} onClick={() => void run('pdf')} data-testid="export-pdf">
+        {t('person.exportPdf')}
+      </Button>
+      <Button variant="default" size="sm" loading={busy === 'json'} onClick={() => void run('json')} data-testid="export-json">
+        {t('person.exportJson')}
+      </Button>
     </>
   );
 }
@@ -172,6 +201,11 @@ function RecordView({ person }: { person: PersonRecord }) {
   const canEdit = person.access === 'full' && can('persons.write');
   const canRead = can('persons.read');
   const english = englishName(person);
+  const merges = useQuery({
+    queryKey: keys.merges(person.id),
+    queryFn: async () => (await duplicatesApi.mergesOf(person.id)).items,
+  });
+  const hasMerges = (merges.data?.length ?? 0) > 0;
   return (
     <>
       <BackToSearch />
@@ -191,7 +225,15 @@ function RecordView({ person }: { person: PersonRecord }) {
           {t('person.sharedBanner')}
         </Alert>
       ) : null}
-      <PageHeader title={person.chinese_name || english || t('person.recordNumber', { id: person.id })} actions={<AccessBadge person={person} />} />
+      <PageHeader
+        title={person.chinese_name || english || t('person.recordNumber', { id: person.id })}
+        actions={
+          <>
+            <AccessBadge person={person} />
+            {can('persons.export') ? <ExportButtons person={person} /> : null}
+          </>
+        }
+      />
       <Stack gap={2} mt={-12} mb="lg" data-testid="person-header">
         {person.chinese_name && english ? (
           <Text size="lg" fw={500}>
@@ -218,6 +260,11 @@ function RecordView({ person }: { person: PersonRecord }) {
             {t('person.tabDetails')}
           </Tabs.Tab>
           {canRead ? (
+            <Tabs.Tab value="family" data-testid="tab-family">
+              {t('person.tabFamily')}
+            </Tabs.Tab>
+          ) : null}
+          {canRead ? (
             <Tabs.Tab value="service" data-testid="tab-service">
               {t('person.tabService')}
             </Tabs.Tab>
@@ -230,10 +277,20 @@ function RecordView({ person }: { person: PersonRecord }) {
               {t('person.tabChanges')}
             </Tabs.Tab>
           ) : null}
+          {hasMerges || tab === 'merges' ? (
+            <Tabs.Tab value="merges" data-testid="tab-merges">
+              {t('person.tabMerges')}
+            </Tabs.Tab>
+          ) : null}
         </Tabs.List>
         <Tabs.Panel value="details">
           <PersonDetails person={person} canEdit={canEdit} />
         </Tabs.Panel>
+        {canRead ? (
+          <Tabs.Panel value="family">
+            <PersonFamily person={person} canEdit={canEdit} />
+          </Tabs.Panel>
+        ) : null}
         {canRead ? (
           <Tabs.Panel value="service">
             <ServiceHistory person={person} />
@@ -247,6 +304,9 @@ function RecordView({ person }: { person: PersonRecord }) {
             <ChangeHistory person={person} />
           </Tabs.Panel>
         ) : null}
+        <Tabs.Panel value="merges">
+          <PersonMerges personId={person.id} alwaysShow />
+        </Tabs.Panel>
       </Tabs>
     </>
   );

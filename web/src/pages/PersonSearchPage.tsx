@@ -32,6 +32,17 @@ function RegisterButton({ variant = 'filled' }: { variant?: 'filled' | 'light' }
   );
 }
 
+function ImportButton() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  if (!can('persons.import')) return null;
+  return (
+    <Button component={Link} to="/persons/import" variant="default" data-testid="person-import">
+      {t('person.import')}
+    </Button>
+  );
+}
+
 function SearchHelp() {
   const { t } = useTranslation();
   return (
@@ -87,7 +98,16 @@ export function PersonSearchPage() {
   const hits = results.data?.items ?? [];
   return (
     <>
-      <PageHeader title={t('person.searchTitle')} description={t('person.searchDescription')} actions={<RegisterButton />} />
+      <PageHeader
+        title={t('person.searchTitle')}
+        description={t('person.searchDescription')}
+        actions={
+          <>
+            <ImportButton />
+            <RegisterButton />
+          </>
+        }
+      />
       <form
         noValidate
         role="search"
