@@ -114,7 +114,9 @@ run_one() {
   echo
   echo "before the searches: $(load)"
   "$BENCH" --port "$port" --queries "$dir/queries.jsonl" --registrations "$dir/registrations.jsonl" \
-    --connections "$CONNECTIONS" --label "$name, $PERSONS persons" | tee "$dir/bench.txt" ||
+    --connections "$CONNECTIONS" --label "$name, $PERSONS persons" --raw-database "$url" --secret-key-file "$key" \
+    --dump "$dir/searches.jsonl" |
+    tee "$dir/bench.txt" ||
     die "search_bench failed"
   echo "after the searches: $(load)"
   echo "server memory: $(awk '$1 == "VmHWM:" || $1 == "VmRSS:" { printf "%s %s kB  ", $1, $2 }' "/proc/$SERVER_PID/status")"
@@ -129,9 +131,9 @@ for database in $DATABASES; do
   case "$database" in
     sqlite)
       mkdir -p "$WORK/sqlite"
-      run_one SQLite "sqlite://$WORK/sqlite/welfare.db" "$WORK/sqlite"
+      run_one SQLite "sqlite://$WORK/sqlite/registry.sqlite" "$WORK/sqlite"
       echo "database files: $(du -sh "$WORK/sqlite" | cut -f1) (with the query files)"
-      [[ "${KEEP_BENCH_DIR:-0}" == 1 ]] || rm -f "$WORK/sqlite"/welfare.db*
+      [[ "${KEEP_BENCH_DIR:-0}" == 1 ]] || rm -f "$WORK/sqlite"/registry.sqlite*
       ;;
     postgresql)
       [[ -x "$PG_BIN/initdb" ]] || die "PostgreSQL server binaries not found: run scripts/bootstrap.sh"

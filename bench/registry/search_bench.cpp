@@ -24,6 +24,11 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "core/crypto.hpp"
+#include "db/database.hpp"
+#include "registry/matching.hpp"
+#include "registry/person_store.hpp"
+
 namespace {
 
 namespace asio = boost::asio;
@@ -209,6 +214,63 @@ double RunConcurrently(size_t count, int connections, const std::string& host, c
   return SecondsSince(start);
 }
 
+/// The database work of one search, timed directly on one connection (no HTTP, no access check, no JSON): the
+/// index lookups FindCandidates makes for the query (documents, search keys, date of birth, phone), then the
+/// loading of the best-ranked candidates (at most 300) with their names, contacts and addresses. The candidate
+/// selection follows PersonService::FindCandidates (src/registry/person_service.cpp). Scoring the loaded
+/// candidates (ScoreCandidate, no database) is timed apart.
+struct RawTimes {
+  double lookups_ms = 0;
+  double total_ms = 0;  ///< lookups and loading
+  double score_ms = 0;
+};
+
+RawTimes RawSearch(welfare::db::Database& database, soci::session& sql, welfare::registry::PersonStore& store,
+                   const welfare::SecretKey& key, const std::string& text) {
+  namespace registry = welfare::registry;
+  constexpr int kPostingLimit = 1000;
+  constexpr size_t kScoredCandidates = 300;
+  RawTimes times;
+  const auto start = Clock::now();
+  database.Begin(sql, false);
+  registry::MatchQuery query = registry::ParseSearchText(text);
+  for (const auto& number : query.document_texts) query.document_hashes.push_back(key.KeyedHash("doc:" + number));
+  std::map<long long, int> hits;
+  for (long long id : store.ByDocumentHash(sql, query.document_hashes)) hits[id] += 100;
+  std::optional<std::vector<long long>> narrowest;
+  auto add = [&](std::vector<long long> ids) {
+    if (static_cast<int>(ids.size()) > kPostingLimit) {
+      if (!narrowest || narrowest->size() > ids.size()) narrowest = std::move(ids);
+      return;
+    }
+    for (long long id : ids) hits[id] += 1;
+  };
+  for (long long search_key : registry::QuerySearchKeys(query)) add(store.Postings(sql, search_key, kPostingLimit + 1));
+  const bool has_name = !query.chinese_terms.empty() || !query.latin_words.empty();
+  if (query.birth_date && query.birth_date->day != 0 && !has_name) {
+    add(store.BornOn(sql, query.birth_date->text, kPostingLimit + 1));
+  }
+  for (const auto& phone : query.phone_keys) add(store.ByPhone(sql, phone, kPostingLimit + 1));
+  times.lookups_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  if (hits.empty() && narrowest) {
+    for (size_t id_idx = 0; id_idx < static_cast<size_t>(kPostingLimit); ++id_idx) hits[(*narrowest)[id_idx]] = 1;
+  }
+  std::vector<std::pair<long long, int>> ranked(hits.begin(), hits.end());
+  std::ranges::sort(ranked, [](const auto& left, const auto& right) {
+    return left.second != right.second ? left.second > right.second : left.first < right.first;
+  });
+  if (ranked.size() > kScoredCandidates) ranked.resize(kScoredCandidates);
+  std::vector<long long> ids;
+  for (const auto& [id, count] : ranked) ids.push_back(id);
+  const auto candidates = store.LoadForMatching(sql, ids);
+  sql << "COMMIT";
+  times.total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  const auto score_start = Clock::now();
+  for (const auto& candidate : candidates) (void)registry::ScoreCandidate(query, candidate, false);
+  times.score_ms = std::chrono::duration<double, std::milli>(Clock::now() - score_start).count();
+  return times;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,6 +293,15 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit, "results per search (the console asks for 20)")->check(CLI::Range(1, 50));
   app.add_option("--warmup", warmup, "searches at the start of the set sent first and not counted");
   app.add_option("--label", label, "a title for the report");
+  std::string raw_database, raw_key_file, dump_file;
+  std::vector<std::string> raw_pragmas;
+  app.add_option("--raw-sqlite-pragma", raw_pragmas,
+                 "a PRAGMA for the raw connection only, to try a setting (for example mmap_size=4294967296)");
+  app.add_option("--dump", dump_file, "write every measured search (kind, text, status, ms, hits, rank) here as JSONL");
+  app.add_option("--raw-database", raw_database,
+                 "also time the searches' database work directly on this database (the server's URL)");
+  app.add_option("--secret-key-file", raw_key_file,
+                 "the server's key file (for the document hashes; with --raw-database)");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<Search> warm, searches;
@@ -344,6 +415,20 @@ int main(int argc, char** argv) {
           });
     }
 
+    if (!dump_file.empty()) {
+      std::ofstream dump(dump_file);
+      for (const auto& search : searches) {
+        dump << json::serialize(json::object{{"kind", search.kind},
+                                             {"q", search.text},
+                                             {"status", search.status},
+                                             {"ms", search.milliseconds},
+                                             {"hits", search.hits},
+                                             {"truncated", search.truncated},
+                                             {"rank", search.rank}})
+             << '\n';
+      }
+    }
+
     // --- Searches ---
     fmt::print("warm-up: {} searches in {:.1f} s (not counted)\n\n", warm.size(), warm_seconds);
     std::map<std::string, std::vector<const Search*>> by_kind;
@@ -427,6 +512,55 @@ int main(int argc, char** argv) {
         }
         fmt::print("\n");
       }
+    }
+
+    if (!raw_database.empty()) {
+      const auto location = welfare::db::ParseDatabaseUrl(raw_database);
+      if (!location) throw std::runtime_error("bad --raw-database: " + location.error().internal);
+      welfare::InitCrypto();
+      const welfare::SecretKey key = welfare::SecretKey::LoadOrCreate(raw_key_file);
+      welfare::db::Database database(*location, 1);
+      welfare::db::Database::Lease lease(database);
+      for (const auto& pragma : raw_pragmas) *lease << "PRAGMA " + pragma;
+      welfare::registry::PersonStore store(location->dialect);
+      for (const auto& search : warm) (void)RawSearch(database, *lease, store, key, search.text);
+      struct RawColumns {
+        std::vector<double> lookups, totals, scores;
+      };
+      std::map<std::string, RawColumns> raw_by_kind;
+      RawColumns every;
+      std::vector<double> every_http;
+      for (const auto& search : searches) {
+        const RawTimes times = RawSearch(database, *lease, store, key, search.text);
+        for (RawColumns* columns : {&raw_by_kind[search.kind], &every}) {
+          columns->lookups.push_back(times.lookups_ms);
+          columns->totals.push_back(times.total_ms);
+          columns->scores.push_back(times.score_ms);
+        }
+        every_http.push_back(search.milliseconds);
+      }
+      fmt::print("\nraw database, one connection{}, same searches: index lookups, then with the loading of the "
+                 "best 300 candidates; scoring them (no database) apart\n",
+                 raw_pragmas.empty() ? "" : " with PRAGMA " + fmt::format("{}", fmt::join(raw_pragmas, ", ")));
+      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "searches", "count", "lookup", "lookup",
+                 "+load", "+load", "+load", "score", "score");
+      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "", "", "p50 ms", "p99 ms", "p50 ms",
+                 "p99 ms", "max ms", "p50 ms", "p99 ms");
+      auto raw_row = [](const std::string& name, const RawColumns& columns) {
+        const Figures lookup = Summarise(columns.lookups);
+        const Figures total = Summarise(columns.totals);
+        const Figures score = Summarise(columns.scores);
+        fmt::print("{:<30} {:>6} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f}\n", name, lookup.count,
+                   lookup.p50, lookup.p99, total.p50, total.p99, total.max, score.p50, score.p99);
+      };
+      for (const auto& [kind, columns] : raw_by_kind) raw_row("  " + kind, columns);
+      raw_row("all", every);
+      const auto& every_total = every.totals;
+      const Figures http_figures = Summarise(every_http);
+      const Figures raw_figures = Summarise(every_total);
+      fmt::print("HTTP ({} connections) / raw database work (1 connection): p50 {:.1f}x, p99 {:.1f}x\n", connections,
+                 raw_figures.p50 > 0 ? http_figures.p50 / raw_figures.p50 : 0.0,
+                 raw_figures.p99 > 0 ? http_figures.p99 / raw_figures.p99 : 0.0);
     }
 
     fmt::print("\ngoal search p99 < 50 ms: {} (p99 {:.1f} ms over {} searches)\n", overall.p99 < 50 ? "met" : "NOT met",
