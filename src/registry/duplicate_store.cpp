@@ -1,6 +1,10 @@
 #include "registry/duplicate_store.hpp"
 
+#include <algorithm>
 #include <limits>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <stdexcept>
 
 #include "db/dialect.hpp"
@@ -97,6 +101,23 @@ void CheckIdentifier(const std::string& table, const std::string& column) {
 }
 
 }  // namespace
+
+DuplicatePair PairFromScore(long long left_id, long long right_id, const MatchScore& score, const std::string& source,
+                            const std::optional<std::string>& note, const std::string& now) {
+  boost::json::array agreements;
+  for (const auto& reason : score.reasons) agreements.push_back(boost::json::value(reason.field + ":" + reason.level));
+  DuplicatePair pair;
+  pair.left_id = std::min(left_id, right_id);
+  pair.right_id = std::max(left_id, right_id);
+  pair.weight = score.score;
+  pair.probability = score.score / 100.0;
+  pair.agreements = boost::json::serialize(agreements);
+  pair.source = source;
+  pair.status = "open";
+  pair.note = note;
+  pair.created_at = now;
+  return pair;
+}
 
 const std::vector<std::string>& PersonOwnedTables() {
   static const std::vector<std::string> tables = {"person_names",     "person_documents", "person_contacts",

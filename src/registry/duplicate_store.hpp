@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include "db/database.hpp"
+#include "registry/matching.hpp"
 
 namespace welfare::registry {
 
@@ -42,6 +43,11 @@ struct MergeRecord {
   std::optional<long long> undone_by;
   std::optional<std::string> undone_at;
 };
+
+/// An open pair for the review queue from a search score (registration overrides, imports).
+[[nodiscard]] DuplicatePair PairFromScore(long long left_id, long long right_id, const MatchScore& score,
+                                          const std::string& source, const std::optional<std::string>& note,
+                                          const std::string& now);
 
 /// The tables whose rows follow a person when records are merged (column person_id).
 [[nodiscard]] const std::vector<std::string>& PersonOwnedTables();

@@ -236,10 +236,8 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
 
   // 2. Identity numbers: twice in the file, or already in the registry.
   std::unordered_map<std::string, size_t> documents_seen;
-  auto registered = database_.Read<std::map<size_t, long long>>([&](soci::session& sql)
-                                                                    -> Result<std::map<size_t, long long>> {
+  auto checked_documents = database_.Read<bool>([&](soci::session& sql) -> Result<bool> {
     PersonStore store(database_.dialect());
-    std::map<size_t, long long> owners;
     for (size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
       if (!rows[row_idx].person) continue;
       for (const auto& document : rows[row_idx].person->documents) {
@@ -252,9 +250,9 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
         }
       }
     }
-    return owners;
+    return true;
   });
-  if (!registered) return Fail(registered.error());
+  if (!checked_documents) return Fail(checked_documents.error());
 
   // 3. Likely duplicates inside the file: rows sharing a search key, a phone or a document are compared.
   std::unordered_map<long long, std::vector<size_t>> blocks;
@@ -385,20 +383,8 @@ Result<json::object> ImportService::Run(const audit::Actor& actor, const std::st
       families_.InsertMember(sql, member, now);
     }
     // Accepted duplicates go to the data stewards' review queue.
-    const std::string reason = options.reason.value_or("");
     auto queue = [&](long long left, long long right, const MatchScore& score) {
-      json::array agreements;
-      for (const auto& item : score.reasons) agreements.push_back(json::value(item.field + ":" + item.level));
-      DuplicatePair pair;
-      pair.left_id = left;
-      pair.right_id = right;
-      pair.weight = score.score;
-      pair.probability = score.score / 100.0;
-      pair.agreements = json::serialize(agreements);
-      pair.source = "import";
-      pair.status = "open";
-      pair.note = reason;
-      pair.created_at = now;
+      DuplicatePair pair = PairFromScore(left, right, score, "import", options.reason, now);
       (void)duplicates_.InsertPair(sql, pair);
     };
     for (size_t pair_idx = 0; pair_idx < file_pairs.size(); ++pair_idx) {

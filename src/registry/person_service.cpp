@@ -9,6 +9,7 @@
 #include "auth/policy.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "registry/duplicate_store.hpp"
 #include "registry/identity.hpp"
 #include "registry/json_values.hpp"
 #include "registry/text.hpp"
@@ -730,20 +731,12 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
     InsertTrusted(sql, context.actor, context.principal.staff_id, person, unit_id, {});
     if (registration->override_reason && !candidates->hits.empty()) {
       json::array overridden;
+      DuplicateStore duplicates(database_.dialect());
       for (const auto& hit : candidates->hits) {
         overridden.push_back(json::object{{"person_id", hit.view.person.id}, {"score", hit.score.score}});
-        const long long left = std::min(person.id, hit.view.person.id);
-        const long long right = std::max(person.id, hit.view.person.id);
-        json::array agreements;
-        for (const auto& reason : hit.score.reasons)
-          agreements.push_back(json::value(reason.field + ":" + reason.level));
-        const std::string agreement_text = json::serialize(agreements);
-        const double probability = hit.score.score / 100.0;
-        const double weight = hit.score.score;
-        sql << "INSERT INTO duplicate_pairs (left_id, right_id, weight, probability, agreements, source, status, note, "
-               "created_at) VALUES (:l, :r, :w, :p, :a, 'registration', 'open', :note, :now)",
-            soci::use(left), soci::use(right), soci::use(weight), soci::use(probability), soci::use(agreement_text),
-            soci::use(*registration->override_reason), soci::use(now);
+        DuplicatePair pair =
+            PairFromScore(person.id, hit.view.person.id, hit.score, "registration", registration->override_reason, now);
+        (void)duplicates.InsertPair(sql, pair);
       }
       audit_.Append(sql, context.actor,
                     {"person.duplicate_override", "person", std::to_string(person.id),
