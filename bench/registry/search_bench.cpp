@@ -26,6 +26,7 @@
 
 #include "core/crypto.hpp"
 #include "db/database.hpp"
+#include "registry/candidates.hpp"
 #include "registry/matching.hpp"
 #include "registry/person_store.hpp"
 
@@ -215,60 +216,23 @@ double RunConcurrently(size_t count, int connections, const std::string& host, c
 }
 
 /// The database work of one search, timed directly on one connection (no HTTP, no access check, no JSON): the
-/// index lookups FindCandidates makes for the query (documents, search keys, date of birth, phone), then the
-/// loading of the best-ranked candidates (at most 300) with their names, contacts and addresses. The candidate
-/// selection follows PersonService::FindCandidates (src/registry/person_service.cpp). Scoring the loaded
-/// candidates (ScoreCandidate, no database) is timed apart.
+/// server's own FindScoredCandidates (src/registry/candidates.hpp) in a read transaction, with its breakdown into
+/// index lookups, reading candidates (main rows, names, addresses) and scoring.
 struct RawTimes {
-  double lookups_ms = 0;
-  double total_ms = 0;  ///< lookups and loading
-  double score_ms = 0;
+  double total_ms = 0;
+  welfare::registry::CandidateStats stats;
 };
 
 RawTimes RawSearch(welfare::db::Database& database, soci::session& sql, welfare::registry::PersonStore& store,
-                   const welfare::SecretKey& key, const std::string& text) {
+                   const welfare::SecretKey& key, const std::string& text, int limit) {
   namespace registry = welfare::registry;
-  constexpr int kPostingLimit = 1000;
-  constexpr size_t kScoredCandidates = 300;
-  RawTimes times;
   const auto start = Clock::now();
   database.Begin(sql, false);
   registry::MatchQuery query = registry::ParseSearchText(text);
   for (const auto& number : query.document_texts) query.document_hashes.push_back(key.KeyedHash("doc:" + number));
-  std::map<long long, int> hits;
-  for (long long id : store.ByDocumentHash(sql, query.document_hashes)) hits[id] += 100;
-  std::optional<std::vector<long long>> narrowest;
-  auto add = [&](std::vector<long long> ids) {
-    if (static_cast<int>(ids.size()) > kPostingLimit) {
-      if (!narrowest || narrowest->size() > ids.size()) narrowest = std::move(ids);
-      return;
-    }
-    for (long long id : ids) hits[id] += 1;
-  };
-  for (long long search_key : registry::QuerySearchKeys(query)) add(store.Postings(sql, search_key, kPostingLimit + 1));
-  const bool has_name = !query.chinese_terms.empty() || !query.latin_words.empty();
-  if (query.birth_date && query.birth_date->day != 0 && !has_name) {
-    add(store.BornOn(sql, query.birth_date->text, kPostingLimit + 1));
-  }
-  for (const auto& phone : query.phone_keys) add(store.ByPhone(sql, phone, kPostingLimit + 1));
-  times.lookups_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  if (hits.empty() && narrowest) {
-    for (size_t id_idx = 0; id_idx < static_cast<size_t>(kPostingLimit); ++id_idx) hits[(*narrowest)[id_idx]] = 1;
-  }
-  std::vector<std::pair<long long, int>> ranked(hits.begin(), hits.end());
-  std::ranges::sort(ranked, [](const auto& left, const auto& right) {
-    return left.second != right.second ? left.second > right.second : left.first < right.first;
-  });
-  if (ranked.size() > kScoredCandidates) ranked.resize(kScoredCandidates);
-  std::vector<long long> ids;
-  for (const auto& [id, count] : ranked) ids.push_back(id);
-  const auto candidates = store.LoadForMatching(sql, ids);
+  const auto found = registry::FindScoredCandidates(sql, store, query, limit, 15, std::nullopt);
   sql << "COMMIT";
-  times.total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  const auto score_start = Clock::now();
-  for (const auto& candidate : candidates) (void)registry::ScoreCandidate(query, candidate, false);
-  times.score_ms = std::chrono::duration<double, std::milli>(Clock::now() - score_start).count();
-  return times;
+  return {std::chrono::duration<double, std::milli>(Clock::now() - start).count(), found.stats};
 }
 
 }  // namespace
@@ -523,35 +487,42 @@ int main(int argc, char** argv) {
       welfare::db::Database::Lease lease(database);
       for (const auto& pragma : raw_pragmas) *lease << "PRAGMA " + pragma;
       welfare::registry::PersonStore store(location->dialect);
-      for (const auto& search : warm) (void)RawSearch(database, *lease, store, key, search.text);
+      for (const auto& search : warm) (void)RawSearch(database, *lease, store, key, search.text, limit);
       struct RawColumns {
-        std::vector<double> lookups, totals, scores;
+        std::vector<double> lookups, loads, scores, totals, scored;
       };
       std::map<std::string, RawColumns> raw_by_kind;
       RawColumns every;
       std::vector<double> every_http;
       for (const auto& search : searches) {
-        const RawTimes times = RawSearch(database, *lease, store, key, search.text);
+        const RawTimes times = RawSearch(database, *lease, store, key, search.text, limit);
         for (RawColumns* columns : {&raw_by_kind[search.kind], &every}) {
-          columns->lookups.push_back(times.lookups_ms);
+          columns->lookups.push_back(times.stats.lookup_ms);
+          columns->loads.push_back(times.stats.load_ms);
+          columns->scores.push_back(times.stats.score_ms);
           columns->totals.push_back(times.total_ms);
-          columns->scores.push_back(times.score_ms);
+          columns->scored.push_back(times.stats.scored);
         }
         every_http.push_back(search.milliseconds);
       }
-      fmt::print("\nraw database, one connection{}, same searches: index lookups, then with the loading of the "
-                 "best 300 candidates; scoring them (no database) apart\n",
+      fmt::print("\nraw database, one connection{}, same searches through FindScoredCandidates: index lookups, "
+                 "reading candidates, scoring, and the whole (with the transaction); persons scored per search\n",
                  raw_pragmas.empty() ? "" : " with PRAGMA " + fmt::format("{}", fmt::join(raw_pragmas, ", ")));
-      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "searches", "count", "lookup", "lookup",
-                 "+load", "+load", "+load", "score", "score");
-      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "", "", "p50 ms", "p99 ms", "p50 ms",
-                 "p99 ms", "max ms", "p50 ms", "p99 ms");
+      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "searches", "count",
+                 "lookup", "lookup", "read", "read", "score", "score", "whole", "whole", "whole", "scored");
+      fmt::print("{:<30} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "", "", "p50 ms",
+                 "p99 ms", "p50 ms", "p99 ms", "p50 ms", "p99 ms", "p50 ms", "p99 ms", "max ms", "mean");
       auto raw_row = [](const std::string& name, const RawColumns& columns) {
         const Figures lookup = Summarise(columns.lookups);
-        const Figures total = Summarise(columns.totals);
+        const Figures load = Summarise(columns.loads);
         const Figures score = Summarise(columns.scores);
-        fmt::print("{:<30} {:>6} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f}\n", name, lookup.count,
-                   lookup.p50, lookup.p99, total.p50, total.p99, total.max, score.p50, score.p99);
+        const Figures total = Summarise(columns.totals);
+        double scored = 0;
+        for (double count : columns.scored) scored += count;
+        fmt::print("{:<30} {:>6} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} "
+                   "{:>8.1f}\n",
+                   name, lookup.count, lookup.p50, lookup.p99, load.p50, load.p99, score.p50, score.p99, total.p50,
+                   total.p99, total.max, columns.scored.empty() ? 0.0 : scored / columns.scored.size());
       };
       for (const auto& [kind, columns] : raw_by_kind) raw_row("  " + kind, columns);
       raw_row("all", every);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,7 @@ class Database {
   /// writers queue instead of failing half-way.
   template <class T>
   [[nodiscard]] Result<T> Write(const std::function<Result<T>(soci::session&)>& work) {
+    WriterTurn turn(*this);
     Lease lease(*this);
     return RunInTransaction<T>(*lease, /*write=*/true, work);
   }
@@ -104,8 +106,24 @@ class Database {
     }
   }
 
+  /// SQLite has one writer at a time: this process's writers wait their turn here, in order, rather than in
+  /// SQLite's busy handler, which sleeps between retries. Other processes still meet the busy handler. A write
+  /// nested in another on the same thread does not wait (it would wait for itself).
+  class WriterTurn {
+   public:
+    explicit WriterTurn(Database& database);
+    ~WriterTurn();
+    WriterTurn(const WriterTurn&) = delete;
+    WriterTurn& operator=(const WriterTurn&) = delete;
+
+   private:
+    Database& database_;
+    bool held_ = false;
+  };
+
   friend class Lease;
   Location location_;
+  std::timed_mutex writer_;
   std::unique_ptr<soci::connection_pool> pool_;
   size_t pool_size_;
   std::atomic<size_t> in_use_{0};

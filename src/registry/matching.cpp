@@ -318,7 +318,8 @@ std::vector<long long> QuerySearchKeys(const MatchQuery& query) {
   return {keys.begin(), keys.end()};
 }
 
-MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool document_match) {
+MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool document_match,
+                          std::optional<bool> phone_match) {
   MatchScore result;
   int score = 0;
   if (document_match) {
@@ -358,9 +359,9 @@ MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool
     if (agreement != DateAgreement::kMissing)
       result.reasons.push_back({"birth_date", std::string(ToString(agreement))});
   }
-  const bool phone = std::ranges::any_of(candidate.contacts, [&](const PersonContact& contact) {
+  const bool phone = phone_match.value_or(std::ranges::any_of(candidate.contacts, [&](const PersonContact& contact) {
     return contact.phone_key && std::ranges::find(query.phone_keys, *contact.phone_key) != query.phone_keys.end();
-  });
+  }));
   if (phone) {
     score += 15;
     result.reasons.push_back({"phone", "exact"});

@@ -55,8 +55,11 @@ struct MatchScore {
   bool document_match = false;
 };
 
-/// Scores a candidate against a query. `document_match` says the identity number lookup found them.
-[[nodiscard]] MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool document_match);
+/// Scores a candidate against a query. `document_match` says the identity number lookup found them;
+/// `phone_match`, when given, says whether a phone of theirs is one of the query's (from the phone index, so that
+/// the contacts need not be loaded); otherwise it is read from `candidate.contacts`.
+[[nodiscard]] MatchScore ScoreCandidate(const MatchQuery& query, const Person& candidate, bool document_match,
+                                        std::optional<bool> phone_match = std::nullopt);
 
 /// Scores at or above this are shown as likely the same person when registering.
 inline constexpr int kLikelyDuplicateScore = 45;

@@ -9,6 +9,7 @@
 #include "auth/policy.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "registry/candidates.hpp"
 #include "registry/duplicate_store.hpp"
 #include "registry/identity.hpp"
 #include "registry/json_values.hpp"
@@ -19,8 +20,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr int kPostingLimit = 1000;
-constexpr int kScoredCandidates = 300;
 constexpr int kMinimumSearchScore = 15;
 constexpr int kRestrictedHitScore = 40;
 
@@ -468,61 +467,19 @@ std::map<long long, PersonView> PersonService::Views(soci::session& sql, const a
 Result<SearchOutcome> PersonService::FindCandidates(soci::session& sql, const auth::Context& context, MatchQuery query,
                                                     int limit, int min_score, std::optional<long long> exclude_id) {
   for (const auto& text : query.document_texts) query.document_hashes.push_back(DocumentHash(text));
-  std::map<long long, int> hits;
-  const auto by_document = store_.ByDocumentHash(sql, query.document_hashes);
-  for (long long id : by_document) hits[id] += 100;
-  std::optional<std::vector<long long>> narrowest_broad;
-  auto add_postings = [&](std::vector<long long> ids) {
-    if (static_cast<int>(ids.size()) > kPostingLimit) {
-      if (!narrowest_broad || narrowest_broad->size() > ids.size()) narrowest_broad = std::move(ids);
-      return;
-    }
-    for (long long id : ids) hits[id] += 1;
-  };
-  for (long long key : QuerySearchKeys(query)) add_postings(store_.Postings(sql, key, kPostingLimit + 1));
-  const bool has_name = !query.chinese_terms.empty() || !query.latin_words.empty();
-  if (query.birth_date && query.birth_date->day != 0 && !has_name) {
-    add_postings(store_.BornOn(sql, query.birth_date->text, kPostingLimit + 1));
-  }
-  for (const auto& phone : query.phone_keys) add_postings(store_.ByPhone(sql, phone, kPostingLimit + 1));
-  SearchOutcome outcome;
-  if (hits.empty() && narrowest_broad) {
-    outcome.truncated = true;
-    for (size_t id_idx = 0; id_idx < static_cast<size_t>(kPostingLimit); ++id_idx) hits[(*narrowest_broad)[id_idx]] = 1;
-  } else if (narrowest_broad) {
-    outcome.truncated = hits.size() < static_cast<size_t>(limit);
-  }
-  if (exclude_id) hits.erase(*exclude_id);
-  std::vector<std::pair<long long, int>> ranked(hits.begin(), hits.end());
-  std::ranges::sort(ranked, [](const auto& left, const auto& right) {
-    return left.second != right.second ? left.second > right.second : left.first < right.first;
-  });
-  if (ranked.size() > static_cast<size_t>(kScoredCandidates)) ranked.resize(kScoredCandidates);
-  std::vector<long long> ids;
-  for (const auto& [id, count] : ranked) ids.push_back(id);
-  auto persons = store_.LoadForMatching(sql, ids);
-  std::vector<SearchHit> scored;
-  for (const auto& person : persons) {
-    const bool document_match = std::ranges::find(by_document, person.id) != by_document.end();
-    MatchScore score = ScoreCandidate(query, person, document_match);
-    if (score.score < min_score && !document_match) continue;
-    scored.push_back({PersonView{person}, std::move(score)});
-  }
-  std::ranges::sort(scored, [](const SearchHit& left, const SearchHit& right) {
-    return left.score.score != right.score.score ? left.score.score > right.score.score
-                                                 : left.view.person.id < right.view.person.id;
-  });
-  if (scored.size() > static_cast<size_t>(limit)) scored.resize(static_cast<size_t>(limit));
+  CandidateResult found = FindScoredCandidates(sql, store_, query, limit, min_score, exclude_id);
   std::vector<Person> shown;
-  for (const auto& hit : scored) shown.push_back(hit.view.person);
+  for (const auto& hit : found.hits) shown.push_back(hit.person);
   const AccessMap access = Evaluate(sql, context, shown);
-  for (auto& hit : scored) hit.view = MakeView(hit.view.person, access);
-  // Outside the need-to-know, only strong matches are shown (and only as "known, contact this unit"), so
-  // that a vague query cannot list who the department serves.
-  std::erase_if(scored, [](const SearchHit& hit) {
-    return hit.view.access == Access::kNone && !hit.score.document_match && hit.score.score < kRestrictedHitScore;
-  });
-  outcome.hits = std::move(scored);
+  SearchOutcome outcome;
+  outcome.truncated = found.truncated;
+  for (auto& hit : found.hits) {
+    // Outside the need-to-know, only strong matches are shown (and only as "known, contact this unit"), so
+    // that a vague query cannot list who the department serves.
+    PersonView view = MakeView(hit.person, access);
+    if (view.access == Access::kNone && !hit.score.document_match && hit.score.score < kRestrictedHitScore) continue;
+    outcome.hits.push_back({std::move(view), std::move(hit.score)});
+  }
   return outcome;
 }
 
@@ -694,10 +651,8 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
   const long long unit_id = registration->unit_id.value_or(context.principal.unit_id);
   SealDocuments(registration->documents, person);
   person.registered_unit_id = unit_id;
-  return database_.Write<PersonView>([&](soci::session& sql) -> Result<PersonView> {
-    if (auto allowed = auth::RequireAt(sql, context.principal, auth::perm::kPersonsWrite, unit_id); !allowed) {
-      return Fail(allowed.error());
-    }
+  // Numbers already registered are refused; the check runs again under the write lock below.
+  auto document_errors = [&](soci::session& sql) -> Status {
     FieldErrors errors;
     for (size_t doc_idx = 0; doc_idx < person.documents.size(); ++doc_idx) {
       const auto& document = person.documents[doc_idx];
@@ -706,27 +661,40 @@ Result<PersonView> PersonService::Create(const auth::Context& context, const jso
                    {{"person_id", std::to_string(*owner)}});
       }
     }
-    if (auto valid = errors.Finish(); !valid) return Fail(valid.error());
-
-    auto candidates = FindCandidates(sql, context, QueryFromPerson(person), 10, kLikelyDuplicateScore, std::nullopt);
-    if (!candidates) return Fail(candidates.error());
-    if (!candidates->hits.empty()) {
-      if (!registration->override_reason) {
-        json::array shown;
-        for (const auto& hit : candidates->hits) shown.push_back(HitJson(hit, context.locale));
-        return Fail(PossibleDuplicates(std::move(shown)));
-      }
-      std::string missing;
-      for (const auto& hit : candidates->hits) {
-        if (std::ranges::find(registration->reviewed_ids, hit.view.person.id) == registration->reviewed_ids.end()) {
-          missing += (missing.empty() ? "" : ", ") + std::to_string(hit.view.person.id);
-        }
-      }
-      if (!missing.empty()) {
-        return Fail(
-            Error::Validation({{"duplicate_override.reviewed_ids", "candidates_not_reviewed", {{"ids", missing}}}}));
+    return errors.Finish();
+  };
+  // The duplicate check reads only, so that a warning (the commonest outcome when someone is registered again)
+  // never holds the write lock. A person registered by someone else in between is left to batch detection.
+  auto candidates = database_.Read<SearchOutcome>([&](soci::session& sql) -> Result<SearchOutcome> {
+    if (auto allowed = auth::RequireAt(sql, context.principal, auth::perm::kPersonsWrite, unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto valid = document_errors(sql); !valid) return Fail(valid.error());
+    return FindCandidates(sql, context, QueryFromPerson(person), 10, kLikelyDuplicateScore, std::nullopt);
+  });
+  if (!candidates) return Fail(candidates.error());
+  if (!candidates->hits.empty()) {
+    if (!registration->override_reason) {
+      json::array shown;
+      for (const auto& hit : candidates->hits) shown.push_back(HitJson(hit, context.locale));
+      return Fail(PossibleDuplicates(std::move(shown)));
+    }
+    std::string missing;
+    for (const auto& hit : candidates->hits) {
+      if (std::ranges::find(registration->reviewed_ids, hit.view.person.id) == registration->reviewed_ids.end()) {
+        missing += (missing.empty() ? "" : ", ") + std::to_string(hit.view.person.id);
       }
     }
+    if (!missing.empty()) {
+      return Fail(
+          Error::Validation({{"duplicate_override.reviewed_ids", "candidates_not_reviewed", {{"ids", missing}}}}));
+    }
+  }
+  return database_.Write<PersonView>([&](soci::session& sql) -> Result<PersonView> {
+    if (auto allowed = auth::RequireAt(sql, context.principal, auth::perm::kPersonsWrite, unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto valid = document_errors(sql); !valid) return Fail(valid.error());
     const std::string now = FormatTime(Now());
     InsertTrusted(sql, context.actor, context.principal.staff_id, person, unit_id, {});
     if (registration->override_reason && !candidates->hits.empty()) {

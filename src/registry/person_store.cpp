@@ -338,61 +338,75 @@ std::optional<Person> PersonStore::Find(soci::session& sql, long long id) {
 std::optional<Person> PersonStore::Load(soci::session& sql, long long id) {
   auto person = Find(sql, id);
   if (!person) return std::nullopt;
-  std::vector<Person> persons{*person};
-  LoadParts(sql, persons, true);
-  return persons.front();
+  LoadParts(sql, {&*person}, kAllParts);
+  return person;
+}
+
+std::vector<Person> PersonStore::LoadMain(soci::session& sql, const std::vector<long long>& ids) {
+  if (ids.empty()) return {};
+  const std::string list = db::IdListValue(dialect_, ids);
+  return db::SelectRows<PersonRow>(
+      sql, std::string(kPersonColumns) + " WHERE status = 'active' AND " + db::IdListCondition(dialect_, "id", "ids"),
+      [&](soci::statement& s) { s.exchange(soci::use(list, "ids")); });
 }
 
 std::vector<Person> PersonStore::LoadForMatching(soci::session& sql, const std::vector<long long>& ids) {
-  if (ids.empty()) return {};
-  const std::string list = db::IdListValue(dialect_, ids);
-  auto persons = db::SelectRows<PersonRow>(
-      sql, std::string(kPersonColumns) + " WHERE status = 'active' AND " + db::IdListCondition(dialect_, "id", "ids"),
-      [&](soci::statement& s) { s.exchange(soci::use(list, "ids")); });
-  LoadParts(sql, persons, false);
+  auto persons = LoadMain(sql, ids);
+  std::vector<Person*> all;
+  for (auto& person : persons) all.push_back(&person);
+  LoadParts(sql, all, kNames | kContacts | kAddresses);
   return persons;
 }
 
-void PersonStore::LoadParts(soci::session& sql, std::vector<Person>& persons, bool all_parts) {
-  if (persons.empty()) return;
+void PersonStore::LoadParts(soci::session& sql, const std::vector<Person*>& persons, unsigned parts) {
+  if (persons.empty() || parts == 0) return;
   std::map<long long, Person*> by_id;
   std::vector<long long> ids;
-  for (auto& person : persons) {
-    by_id[person.id] = &person;
-    ids.push_back(person.id);
+  for (Person* person : persons) {
+    by_id[person->id] = person;
+    ids.push_back(person->id);
   }
   const std::string list = db::IdListValue(dialect_, ids);
   auto bind = [&](soci::statement& s) { s.exchange(soci::use(list, "ids")); };
   const std::string where = " WHERE " + db::IdListCondition(dialect_, "person_id", "ids") + " ORDER BY id";
-  for (auto& [person_id, name] : db::SelectRows<NameRow>(
-           sql, "SELECT person_id, id, kind, chinese_name, family_name_en, given_names_en FROM person_names" + where,
-           bind)) {
-    by_id[person_id]->names.push_back(name);
+  if ((parts & kNames) != 0) {
+    for (auto& [person_id, name] : db::SelectRows<NameRow>(
+             sql, "SELECT person_id, id, kind, chinese_name, family_name_en, given_names_en FROM person_names" + where,
+             bind)) {
+      by_id[person_id]->names.push_back(name);
+    }
   }
-  for (auto& [person_id, contact] : db::SelectRows<ContactRow>(
-           sql, "SELECT person_id, id, kind, value, phone_key FROM person_contacts" + where, bind)) {
-    by_id[person_id]->contacts.push_back(contact);
+  if ((parts & kContacts) != 0) {
+    for (auto& [person_id, contact] : db::SelectRows<ContactRow>(
+             sql, "SELECT person_id, id, kind, value, phone_key FROM person_contacts" + where, bind)) {
+      by_id[person_id]->contacts.push_back(contact);
+    }
   }
-  for (auto& [person_id, address] : db::SelectRows<AddressRow>(
-           sql, "SELECT person_id, id, kind, region, district, street, building, flat FROM person_addresses" + where,
-           bind)) {
-    by_id[person_id]->addresses.push_back(address);
+  if ((parts & kAddresses) != 0) {
+    for (auto& [person_id, address] : db::SelectRows<AddressRow>(
+             sql, "SELECT person_id, id, kind, region, district, street, building, flat FROM person_addresses" + where,
+             bind)) {
+      by_id[person_id]->addresses.push_back(address);
+    }
   }
-  if (!all_parts) return;
-  for (auto& [person_id, document] : db::SelectRows<DocumentRow>(
-           sql,
-           "SELECT person_id, id, doc_type, number_sealed, number_hash, number_masked, issuer FROM person_documents" +
-               where,
-           bind)) {
-    by_id[person_id]->documents.push_back(document);
+  if ((parts & kDocuments) != 0) {
+    for (auto& [person_id, document] : db::SelectRows<DocumentRow>(
+             sql,
+             "SELECT person_id, id, doc_type, number_sealed, number_hash, number_masked, issuer FROM person_documents" +
+                 where,
+             bind)) {
+      by_id[person_id]->documents.push_back(document);
+    }
   }
-  for (auto& [person_id, consent] : db::SelectRows<ConsentRow>(
-           sql,
-           "SELECT person_id, id, unit_id, scope, given_on, withdrawn_on, note, recorded_by, created_at "
-           "FROM person_consents" +
-               where,
-           bind)) {
-    by_id[person_id]->consents.push_back(consent);
+  if ((parts & kConsents) != 0) {
+    for (auto& [person_id, consent] : db::SelectRows<ConsentRow>(
+             sql,
+             "SELECT person_id, id, unit_id, scope, given_on, withdrawn_on, note, recorded_by, created_at "
+             "FROM person_consents" +
+                 where,
+             bind)) {
+      by_id[person_id]->consents.push_back(consent);
+    }
   }
 }
 

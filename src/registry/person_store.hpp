@@ -49,8 +49,22 @@ class PersonStore {
   [[nodiscard]] std::optional<Person> Find(soci::session& sql, long long id);
   /// The main row with names, documents, contacts, addresses and consents.
   [[nodiscard]] std::optional<Person> Load(soci::session& sql, long long id);
-  /// Main rows with names, contacts and addresses, for scoring search candidates (merged persons skipped).
+  /// Main rows with names, contacts and addresses (merged persons skipped).
   [[nodiscard]] std::vector<Person> LoadForMatching(soci::session& sql, const std::vector<long long>& ids);
+  /// Main rows only, in no particular order (merged persons skipped).
+  [[nodiscard]] std::vector<Person> LoadMain(soci::session& sql, const std::vector<long long>& ids);
+
+  /// The parts LoadParts can add (bit flags).
+  enum Part : unsigned {
+    kNames = 1U,
+    kContacts = 2U,
+    kAddresses = 4U,
+    kDocuments = 8U,
+    kConsents = 16U,
+    kAllParts = 31U,
+  };
+  /// Appends the chosen parts (a combination of Part flags) to each person, by person id.
+  void LoadParts(soci::session& sql, const std::vector<Person*>& persons, unsigned parts);
   /// Writes the main row when its version still is `expected_version`; false when someone else changed it.
   [[nodiscard]] bool UpdateMain(soci::session& sql, const Person& person, long long expected_version,
                                 const std::string& now);
@@ -112,7 +126,6 @@ class PersonStore {
   [[nodiscard]] std::vector<long long> StaffWithRole(soci::session& sql, const std::string& role);
 
  private:
-  void LoadParts(soci::session& sql, std::vector<Person>& persons, bool all_parts);
   db::Dialect dialect_;
 };
 
