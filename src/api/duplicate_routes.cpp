@@ -47,6 +47,11 @@ void RegisterDuplicateRoutes(ApiRouter& router) {
   const std::string merge(auth::perm::kPersonsMerge);
   const std::string search(auth::perm::kPersonsSearch);
   router.Add({Verb::get, "/api/v1/duplicates", merge, false, ListPairs});
+  router.Add({Verb::get, "/api/v1/duplicates/count", merge, false, [](Call& call) -> Result<Response> {
+                auto open = call.services.merges.CountOpenPairs(call.context);
+                if (!open) return Fail(open.error());
+                return Response::Json(json::object{{"open", *open}});
+              }});
   router.Add({Verb::post, "/api/v1/duplicates/detect", merge, false, [](Call& call) {
                 return WithBody(call, [&](const json::object& body) -> Result<Response> {
                   JsonReader reader(body);

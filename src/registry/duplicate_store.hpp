@@ -64,6 +64,7 @@ class DuplicateStore {
   /// Pairs with a status whose records are both still active, most probable first, paged by (probability, id).
   [[nodiscard]] std::vector<DuplicatePair> Pairs(soci::session& sql, const std::string& status,
                                                  std::optional<std::pair<double, long long>> after, int limit);
+  /// How many pairs have a status with both records still active (the pairs `Pairs` lists).
   [[nodiscard]] long long CountPairs(soci::session& sql, const std::string& status);
   /// Sets a pair's status when its version matches; false on a conflict.
   [[nodiscard]] bool DecidePair(soci::session& sql, long long id, long long version, const std::string& status,

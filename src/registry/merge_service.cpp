@@ -126,6 +126,11 @@ Result<std::vector<PairDetail>> MergeService::ListPairs(const auth::Context& /*c
   });
 }
 
+Result<long long> MergeService::CountOpenPairs(const auth::Context& /*context*/) {
+  return database_.Read<long long>(
+      [&](soci::session& sql) -> Result<long long> { return duplicates_.CountPairs(sql, "open"); });
+}
+
 Result<PairDetail> MergeService::GetPair(const auth::Context& context, long long id) {
   auto detail = database_.Read<PairDetail>([&](soci::session& sql) -> Result<PairDetail> {
     auto pair = duplicates_.FindPair(sql, id);

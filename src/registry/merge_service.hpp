@@ -33,6 +33,8 @@ class MergeService {
   /// Pairs with a status (open by default), most probable first; `after` is the cursor "probability:id".
   [[nodiscard]] Result<std::vector<PairDetail>> ListPairs(const auth::Context& context, const std::string& status,
                                                           const std::optional<std::string>& after, int limit);
+  /// How many pairs wait for a decision (status open, both records still active): the menu's badge.
+  [[nodiscard]] Result<long long> CountOpenPairs(const auth::Context& context);
   /// One pair with both full records; both views are written to the audit trail.
   [[nodiscard]] Result<PairDetail> GetPair(const auth::Context& context, long long id);
   /// Marks a pair distinct (not the same person), deferred, or open again. Body {version, decision, note?}.

@@ -445,6 +445,63 @@ Client Steward() {
   return steward;
 }
 
+/// The id of the queued pair of two records, looked for page by page in the steward's open queue; 0 when absent.
+long long QueuedPairId(Client& steward, long long left_id, long long right_id) {
+  std::optional<std::string> cursor;
+  for (int page = 0; page < 20; ++page) {
+    const Reply queue = steward.Get("/api/v1/duplicates?limit=50" + (cursor ? "&after=" + *cursor : std::string()));
+    if (queue.status != 200) throw std::runtime_error("duplicate queue: " + queue.body);
+    for (const auto& item : queue.Json().at("items").as_array()) {
+      if (Int(item.at("pair"), "left_id") == left_id && Int(item.at("pair"), "right_id") == right_id) {
+        return Int(item.at("pair"), "id");
+      }
+    }
+    if (queue.Json().at("next_cursor").is_null()) break;
+    cursor = std::string(queue.Json().at("next_cursor").as_string());
+  }
+  return 0;
+}
+
+TEST(Registry, TheOpenPairCountFollowsTheQueue) {
+  Client worker = Worker();
+  EXPECT_EQ(worker.Get("/api/v1/duplicates/count").status, 403);
+  Client anonymous(Port());
+  EXPECT_EQ(anonymous.Get("/api/v1/duplicates/count").status, 401);
+  Client steward = Steward();
+  auto open_pairs = [&steward] {
+    const Reply reply = steward.Get("/api/v1/duplicates/count");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.Json().as_object().size(), 1u) << reply.body;
+    return Int(reply.Json(), "open");
+  };
+  const long long before = open_pairs();
+
+  // A caseworker registers the same person again with an override: one more pair waits for a decision.
+  const PersonBuilder first;
+  const long long first_id = Int(first.Create(worker), "id");
+  PersonBuilder again = first;
+  again.hkid = UniqueHkid();
+  again.phone = "6" + first.phone.substr(1);
+  json::object body = again.Body();
+  body["duplicate_override"] =
+      json::object{{"reason", "Client insists this is a different person"}, {"reviewed_ids", json::array{first_id}}};
+  const Reply created = worker.Post("/api/v1/persons", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const long long pair_id = QueuedPairId(steward, first_id, Int(created.Json(), "id"));
+  ASSERT_NE(pair_id, 0) << "the override put the pair in the review queue";
+  EXPECT_EQ(open_pairs(), before + 1);
+
+  // Decided pairs are no longer counted.
+  const Reply pair = steward.Get("/api/v1/duplicates/" + std::to_string(pair_id));
+  ASSERT_EQ(pair.status, 200) << pair.body;
+  const Reply deferred = steward.Post("/api/v1/duplicates/" + std::to_string(pair_id) + "/decision",
+                                      json::object{{"version", Int(pair.Json().at("pair"), "version")},
+                                                   {"decision", "deferred"},
+                                                   {"note", "Waiting for the birth certificate"}});
+  ASSERT_EQ(deferred.status, 200) << deferred.body;
+  EXPECT_EQ(open_pairs(), before);
+}
+
 TEST(Registry, StewardsMergeDuplicatesAndCanUndoExactly) {
   Client worker = Worker();
   const PersonBuilder first;
@@ -464,19 +521,7 @@ TEST(Registry, StewardsMergeDuplicatesAndCanUndoExactly) {
   // Only data stewards see the queue.
   EXPECT_EQ(worker.Get("/api/v1/duplicates").status, 403);
   Client steward = Steward();
-  long long pair_id = 0;
-  std::optional<std::string> cursor;
-  for (int page = 0; page < 20 && pair_id == 0; ++page) {
-    const Reply queue = steward.Get("/api/v1/duplicates?limit=50" + (cursor ? "&after=" + *cursor : std::string()));
-    ASSERT_EQ(queue.status, 200) << queue.body;
-    for (const auto& item : queue.Json().at("items").as_array()) {
-      if (Int(item.at("pair"), "left_id") == kept_id && Int(item.at("pair"), "right_id") == merged_id) {
-        pair_id = Int(item.at("pair"), "id");
-      }
-    }
-    if (queue.Json().at("next_cursor").is_null()) break;
-    cursor = std::string(queue.Json().at("next_cursor").as_string());
-  }
+  const long long pair_id = QueuedPairId(steward, kept_id, merged_id);
   ASSERT_NE(pair_id, 0) << "the override put the pair in the review queue";
   const Reply pair = steward.Get("/api/v1/duplicates/" + std::to_string(pair_id));
   ASSERT_EQ(pair.status, 200) << pair.body;

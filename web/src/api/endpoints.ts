@@ -273,6 +273,7 @@ export interface MergeInput {
 export const duplicatesApi = {
   list: (status: DuplicateStatus, after: string | null, limit = 20) =>
     api.get<Page<DuplicateItem>>('/api/v1/duplicates', { status, after, limit }),
+  countOpen: () => api.get<{ open: number }>('/api/v1/duplicates/count'),
   get: (id: number) => api.get<DuplicateItem>(`/api/v1/duplicates/${id}`),
   decide: (id: number, version: number, decision: DuplicateDecision, note?: string) =>
     api.post<DuplicatePair>(`/api/v1/duplicates/${id}/decision`, { version, decision, ...(note ? { note } : {}) }),

@@ -27,8 +27,8 @@ export const keys = {
   family: (personId: number) => ['persons', 'family', personId] as const,
 };
 
-/** The nav badge counts open pairs up to this many ("99+" beyond). */
-export const OPEN_COUNT_LIMIT = 100;
+/** Beyond this many open pairs the nav badge shows "99+" (the exact number is read out). */
+export const OPEN_COUNT_SHOWN = 99;
 
 /** How often the alert bell asks for new alerts. */
 export const ALERT_POLL_MS = 60_000;
@@ -76,15 +76,12 @@ export function useAlerts(unreadOnly: boolean, enabled = true) {
   return query;
 }
 
-/** How many duplicate pairs wait for a decision (for the navigation), up to OPEN_COUNT_LIMIT. */
+/** How many duplicate pairs wait for a decision (for the navigation). */
 export function useOpenDuplicateCount() {
   const { can } = useSession();
   return useQuery({
     queryKey: keys.openDuplicateCount,
-    queryFn: async () => {
-      const page = await duplicatesApi.list('open', null, OPEN_COUNT_LIMIT);
-      return { count: page.items.length, more: page.next_cursor !== null };
-    },
+    queryFn: async () => (await duplicatesApi.countOpen()).open,
     enabled: can('persons.merge'),
     staleTime: 60_000,
   });

@@ -4,7 +4,7 @@ import { notify } from '../lib/notify';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, useLocation } from 'react-router';
-import { OPEN_COUNT_LIMIT, useOpenDuplicateCount, useUnits } from '../api/queries';
+import { OPEN_COUNT_SHOWN, useOpenDuplicateCount, useUnits } from '../api/queries';
 import { useSession } from '../session/SessionContext';
 import { IdleWarning } from '../session/IdleWarning';
 import { AlertsBell } from './AlertsBell';
@@ -45,12 +45,12 @@ function activeItem(items: NavItem[], pathname: string): string | null {
 function OpenDuplicatesBadge() {
   const { t } = useTranslation();
   const open = useOpenDuplicateCount();
-  if (!open.data || open.data.count === 0) return null;
-  const text = open.data.more ? `${OPEN_COUNT_LIMIT - 1}+` : String(open.data.count);
+  const count = open.data ?? 0;
+  if (count === 0) return null;
   return (
-    <Badge size="sm" variant="filled" color="red.9" data-testid="open-duplicates" data-count={open.data.count}>
-      <span aria-hidden="true">{text}</span>
-      <VisuallyHidden>{t('duplicates.openCount', { n: text })}</VisuallyHidden>
+    <Badge size="sm" variant="filled" color="red.9" data-testid="open-duplicates" data-count={count}>
+      <span aria-hidden="true">{count > OPEN_COUNT_SHOWN ? `${OPEN_COUNT_SHOWN}+` : count}</span>
+      <VisuallyHidden>{t('duplicates.openCount', { n: count })}</VisuallyHidden>
     </Badge>
   );
 }
