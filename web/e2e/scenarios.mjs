@@ -1105,6 +1105,41 @@ export async function registrySteward(h, { newPage, accounts, registry }) {
     await page.locator(`[data-testid="pair"][data-pair-id="${out.pairId}"]`).waitFor({ timeout: TIMEOUT });
   });
 
+  await h.check('steward: "run duplicate detection" asks first: the whole registry, in the background, from a minimum probability', async () => {
+    await page.getByTestId('detect-duplicates').click();
+    const form = page.getByTestId('detect-form');
+    await form.waitFor({ timeout: TIMEOUT });
+    const text = (await form.textContent()) ?? '';
+    assert.ok(text.includes(tr('zh-Hant', 'duplicates.detect.body')), text);
+    const threshold = form.getByLabel(exactLabel(tr('zh-Hant', 'duplicates.detect.threshold')));
+    assert.equal(await threshold.inputValue(), '90 %');
+    await threshold.fill('');
+    await form.getByTestId('detect-confirm').click();
+    await form.getByText(tr('zh-Hant', 'duplicates.detect.thresholdRange')).waitFor();
+    await threshold.fill('95');
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'duplicate-detect', { dialog: true });
+  await h.check('steward: confirming starts the run; its progress shows until it succeeds, then the queue is reloaded', async () => {
+    const form = page.getByTestId('detect-form');
+    const request = page.waitForRequest((sent) => sent.method() === 'POST' && new URL(sent.url()).pathname === '/api/v1/duplicates/detect');
+    // The queue is not asked for again until the run has succeeded.
+    const reloaded = page.waitForResponse((answer) => new URL(answer.url()).pathname === '/api/v1/duplicates' && answer.status() === 200, { timeout: 120_000 });
+    for (const pending of [request, reloaded]) pending.catch(() => undefined); // awaited below; a failure before then is reported there
+    await form.getByTestId('detect-confirm').click();
+    assert.deepEqual((await request).postDataJSON(), { threshold: 0.95 });
+    await form.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await page.getByTestId('detection-run').waitFor({ timeout: TIMEOUT });
+    await page.locator('[data-testid="detection-run"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await reloaded;
+    const summary = page.getByTestId('detection-summary');
+    assert.ok(Number(await summary.getAttribute('data-persons')) >= 2, (await summary.textContent()) ?? '');
+    await page.locator(`[data-testid="pair"][data-pair-id="${out.pairId}"]`).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('detect-duplicates').isEnabled(), true, 'another run can be started');
+    await noSidewaysScroll(page);
+  });
+  await bothLanguages(h, page, 'duplicate-detected');
+
   await h.check('steward: the review page shows both records field by field, differences marked', async () => {
     await page.locator(`[data-testid="pair"][data-pair-id="${out.pairId}"]`).getByTestId('review-pair').click();
     await page.waitForURL((url) => url.pathname === `/duplicates/${out.pairId}`, { timeout: TIMEOUT });

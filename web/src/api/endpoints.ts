@@ -274,6 +274,8 @@ export const duplicatesApi = {
   list: (status: DuplicateStatus, after: string | null, limit = 20) =>
     api.get<Page<DuplicateItem>>('/api/v1/duplicates', { status, after, limit }),
   countOpen: () => api.get<{ open: number }>('/api/v1/duplicates/count'),
+  /** Starts batch detection over the whole registry; `threshold` is a probability from 0.5 to 0.999. */
+  detect: (threshold: number) => api.post<{ job: Job }>('/api/v1/duplicates/detect', { threshold }),
   get: (id: number) => api.get<DuplicateItem>(`/api/v1/duplicates/${id}`),
   decide: (id: number, version: number, decision: DuplicateDecision, note?: string) =>
     api.post<DuplicatePair>(`/api/v1/duplicates/${id}/decision`, { version, decision, ...(note ? { note } : {}) }),

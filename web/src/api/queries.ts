@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { sinceForegroundRequest } from './client';
-import { alertsApi, duplicatesApi, staffApi, unitsApi } from './endpoints';
+import { alertsApi, duplicatesApi, jobsApi, staffApi, unitsApi } from './endpoints';
 import { useSession } from '../session/SessionContext';
 
 export const keys = {
@@ -32,6 +32,9 @@ export const OPEN_COUNT_SHOWN = 99;
 
 /** How often the alert bell asks for new alerts. */
 export const ALERT_POLL_MS = 60_000;
+
+/** How often a job the user started and is watching is asked for. */
+export const JOB_POLL_MS = 1000;
 
 export function useUnits() {
   const { can } = useSession();
@@ -84,5 +87,22 @@ export function useOpenDuplicateCount() {
     queryFn: async () => (await duplicatesApi.countOpen()).open,
     enabled: can('persons.merge'),
     staleTime: 60_000,
+  });
+}
+
+/**
+ * A background job, asked for again every JOB_POLL_MS until it has succeeded or failed. Needs jobs.read;
+ * without it (or without an id) nothing is asked for.
+ */
+export function useJob(id: number | null) {
+  const { can } = useSession();
+  return useQuery({
+    queryKey: keys.job(id ?? 0),
+    queryFn: () => jobsApi.get(id ?? 0),
+    enabled: id !== null && can('jobs.read'),
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status === 'succeeded' || status === 'failed' ? false : JOB_POLL_MS;
+    },
   });
 }

@@ -373,6 +373,15 @@ export interface DuplicateItem {
   right: PersonRecord;
 }
 
+/** The `result` of a registry.detect_duplicates job (docs/openapi.yaml, DuplicateDetectionSummary). */
+export interface DuplicateDetectionSummary {
+  persons: number;
+  comparisons: number;
+  pairs_found: number;
+  pairs_queued: number;
+  seconds: number;
+}
+
 /** The main fields a merge may take from the merged record. */
 export const TAKEABLE_FIELDS = ['chinese_name', 'family_name_en', 'given_names_en', 'sex', 'birth_date', 'birth_precision', 'death_date'] as const;
 export type TakeableField = (typeof TAKEABLE_FIELDS)[number];
