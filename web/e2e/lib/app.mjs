@@ -15,13 +15,75 @@ export async function switchLanguage(page, to) {
   await page.waitForFunction((language) => document.documentElement.lang === language, to, { timeout: TIMEOUT });
 }
 
-/** Chooses an option of a Mantine Select found by its label. */
+/** How long a choice may take to show before pick() makes it again, and how long it may take then. */
+const CHOICE_SHOWN_MS = 5_000;
+const OPTION_FIRST_TRY_MS = 15_000;
+
+/**
+ * What a Mantine Select or MultiSelect input shows: a Select its text, a MultiSelect (whose input
+ * is the search field among the chips) the text of each chip.
+ */
+async function shownChoices(input) {
+  return input.evaluate((element) => {
+    const chips = element.closest('.mantine-PillGroup-group');
+    if (!chips) return { multiple: false, values: [element.value.trim()] };
+    return { multiple: true, values: [...chips.querySelectorAll('.mantine-Pill-label')].map((chip) => (chip.textContent ?? '').trim()) };
+  });
+}
+
+async function shows(input, text) {
+  return (await shownChoices(input)).values.includes(text);
+}
+
+async function waitUntilShown(input, text, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await shows(input, text)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Chooses an option of a Mantine Select or MultiSelect found by its label, and checks that the
+ * choice took: the Select shows the option, or the MultiSelect has its chip. Under load a click on
+ * an option is now and then lost (or the list was not open yet); then the list is opened again and
+ * the option chosen once more. An option that already shows is never clicked again: that would
+ * clear a Select (they allow deselecting) or take a MultiSelect's chip away.
+ */
 export async function pick(page, label, option, scope = page) {
   const input = scope.getByLabel(label, { exact: false }).first();
-  await input.click();
   const choice = page.getByRole('option', { name: option }).first();
-  await choice.waitFor({ state: 'visible', timeout: TIMEOUT });
-  await choice.click();
+  let chosen = null;
+  let lastError = null;
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const retry = attempt > 1;
+    try {
+      if (chosen !== null && (await shows(input, chosen))) return; // the first click took, only late
+      // A click on a Select that is not searchable opens or closes its list, so a retry clicks only when closed.
+      if (!retry || (await input.getAttribute('data-expanded')) === null) await input.click();
+      await choice.waitFor({ state: 'visible', timeout: retry ? TIMEOUT : OPTION_FIRST_TRY_MS });
+      chosen = ((await choice.textContent()) ?? '').trim();
+      const now = await shownChoices(input);
+      if (now.values.includes(chosen)) {
+        // Chosen already (before this call, or late). A Select closes its list on choosing; so here.
+        if (!now.multiple && (await input.getAttribute('data-expanded')) !== null) await input.press('Escape');
+        return;
+      }
+      await choice.click({ timeout: retry ? TIMEOUT : OPTION_FIRST_TRY_MS });
+      if (await waitUntilShown(input, chosen, retry ? TIMEOUT : CHOICE_SHOWN_MS)) return;
+      lastError = null;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  const shown = await shownChoices(input).catch(() => null);
+  const wanted = chosen === null ? String(option) : `"${chosen}"`;
+  const state = shown === null ? 'cannot be read' : `shows ${JSON.stringify(shown.values)}`;
+  throw new Error(
+    `pick: the field labelled ${JSON.stringify(String(label))} did not take the option ${wanted} after two tries; it ${state}` +
+      (lastError ? ` (last error: ${String(lastError.message ?? lastError).split('\n')[0]})` : ''),
+  );
 }
 
 export async function signInWithPassword(page, username, password) {
