@@ -4,7 +4,9 @@
 # Run from anywhere:   bash bench/registry/run-search.sh [PERSONS]
 #   PERSONS   person records to load (default 5000000)
 # Environment: SEED (1), CONNECTIONS (4), LOAD_THREADS (2), JOBS (2 build jobs), BUILD_DIR (build/release),
-#              DATABASES ("sqlite postgresql"), BENCH_DIR (scratch space; default /tmp), KEEP_BENCH_DIR=1 keeps it.
+#              DATABASES ("sqlite postgresql"), BENCH_DIR (scratch space; default /tmp), KEEP_BENCH_DIR=1 keeps it,
+#              REUSE_DIR (a scratch directory kept by an earlier run: measure again without loading),
+#              PG_SHARED_BUFFERS (1GB).
 # It is a measurement: it exits 0 whether or not the goals are met, non-zero only if it could not run.
 set -euo pipefail
 
@@ -16,6 +18,8 @@ LOAD_THREADS=${LOAD_THREADS:-2}
 JOBS=${JOBS:-2}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
 DATABASES=${DATABASES:-sqlite postgresql}
+PG_SHARED_BUFFERS=${PG_SHARED_BUFFERS:-1GB}
+REUSE_DIR=${REUSE_DIR:-}
 
 die() { echo "run-search: $*" >&2; exit 1; }
 
@@ -28,8 +32,14 @@ WELFARE="$BUILD_DIR/src/app/welfare"
 LOADER="$BUILD_DIR/bench/registry/load_registry"
 BENCH="$BUILD_DIR/bench/registry/search_bench"
 
-mkdir -p "${BENCH_DIR:-${TMPDIR:-/tmp}}"
-WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/search-bench.XXXXXX")
+if [[ -n "$REUSE_DIR" ]]; then
+  [[ -d "$REUSE_DIR" ]] || die "REUSE_DIR $REUSE_DIR is not a directory"
+  WORK=$(cd "$REUSE_DIR" && pwd)
+  KEEP_BENCH_DIR=1
+else
+  mkdir -p "${BENCH_DIR:-${TMPDIR:-/tmp}}"
+  WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/search-bench.XXXXXX")
+fi
 SERVER_PID=""
 PG_DATA=""
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -95,12 +105,17 @@ run_one() {
   echo "=== $name: $PERSONS persons ==="
   "$WELFARE" migrate --database "$url" --secret-key-file "$key" >"$dir/migrate.log" 2>&1 ||
     die "migrate failed: $(tail -n 5 "$dir/migrate.log")"
-  "$WELFARE" seed-demo --database "$url" --secret-key-file "$key" >"$dir/seed.log" 2>&1 ||
-    die "seed-demo failed: $(tail -n 5 "$dir/seed.log")"
-  echo "before the load: $(load)"
-  "$LOADER" --database "$url" --secret-key-file "$key" --persons "$PERSONS" --seed "$SEED" --threads "$LOAD_THREADS" \
-    --queries "$dir/queries.jsonl" --registrations "$dir/registrations.jsonl" | tee "$dir/load.txt" ||
-    die "load_registry failed"
+  if [[ -n "$REUSE_DIR" ]]; then
+    [[ -s "$dir/queries.jsonl" ]] || die "$dir holds no query set from an earlier load"
+    echo "reusing the database loaded earlier: $(head -n 1 "$dir/load.txt" 2>/dev/null)"
+  else
+    "$WELFARE" seed-demo --database "$url" --secret-key-file "$key" >"$dir/seed.log" 2>&1 ||
+      die "seed-demo failed: $(tail -n 5 "$dir/seed.log")"
+    echo "before the load: $(load)"
+    "$LOADER" --database "$url" --secret-key-file "$key" --persons "$PERSONS" --seed "$SEED" --threads "$LOAD_THREADS" \
+      --queries "$dir/queries.jsonl" --registrations "$dir/registrations.jsonl" | tee "$dir/load.txt" ||
+      die "load_registry failed"
+  fi
 
   port=$(free_port)
   "$WELFARE" serve --database "$url" --secret-key-file "$key" --listen 127.0.0.1 --port "$port" \
@@ -138,20 +153,23 @@ for database in $DATABASES; do
     postgresql)
       [[ -x "$PG_BIN/initdb" ]] || die "PostgreSQL server binaries not found: run scripts/bootstrap.sh"
       dir="$WORK/postgresql"
-      mkdir -p "$dir/cluster"
-      if [[ $(id -u) == 0 ]]; then chown postgres:postgres "$dir/cluster"; chmod 755 "$WORK" "$dir"; fi
       pg_port=$(free_port)
-      as_pg_owner "$PG_BIN/initdb" -D "$dir/cluster/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
-        >"$dir/initdb.log" 2>&1 || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
+      if [[ -z "$REUSE_DIR" ]]; then
+        mkdir -p "$dir/cluster"
+        if [[ $(id -u) == 0 ]]; then chown postgres:postgres "$dir/cluster"; chmod 755 "$WORK" "$dir"; fi
+        as_pg_owner "$PG_BIN/initdb" -D "$dir/cluster/data" -U postgres --auth=trust --encoding=UTF8 \
+          --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
+      fi
+      [[ -d "$dir/cluster/data" ]] || die "no PostgreSQL cluster in $dir/cluster/data"
       PG_DATA="$dir/cluster/data"
       # Modest tuning for a machine of this size; durability settings stay at their defaults (the loader turns
       # synchronous_commit off for its own session only).
       as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$dir/cluster/server.log" -w -t 120 -o "-c listen_addresses=127.0.0.1 \
--c port=$pg_port -c unix_socket_directories=$dir/cluster -c shared_buffers=1GB -c work_mem=16MB \
+-c port=$pg_port -c unix_socket_directories=$dir/cluster -c shared_buffers=$PG_SHARED_BUFFERS -c work_mem=16MB \
 -c maintenance_work_mem=512MB -c effective_cache_size=8GB -c max_wal_size=8GB -c max_connections=100" start >/dev/null ||
         die "PostgreSQL did not start: $(tail -n 5 "$dir/cluster/server.log")"
-      as_pg_owner "$PG_BIN/createdb" -h "$dir/cluster" -p "$pg_port" -U postgres welfare
-      echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'): shared_buffers 1GB, work_mem 16MB, \
+      [[ -n "$REUSE_DIR" ]] || as_pg_owner "$PG_BIN/createdb" -h "$dir/cluster" -p "$pg_port" -U postgres welfare
+      echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'): shared_buffers $PG_SHARED_BUFFERS, work_mem 16MB, \
 maintenance_work_mem 512MB, effective_cache_size 8GB, max_wal_size 8GB; unix socket"
       run_one PostgreSQL "postgresql://postgres@/welfare?host=$dir/cluster&port=$pg_port" "$dir"
       echo "database size: $(as_pg_owner "$PG_BIN/psql" -h "$dir/cluster" -p "$pg_port" -U postgres -d welfare -Atc \
