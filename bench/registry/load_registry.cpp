@@ -1,8 +1,8 @@
 // load_registry: generates a population and bulk-loads it into a migrated registry database (SQLite or PostgreSQL,
 // the URL the server takes) with exactly the rows the server writes for a registration, then writes the query set
-// and the registration bodies that search_bench sends.
+// and the registration bodies that search_bench sends, and the truth (which loaded records are one person).
 //   load_registry --database sqlite:///tmp/x/welfare.db --secret-key-file /tmp/x/secret.key --persons 5000000
-//                 --queries /tmp/x/queries.jsonl --registrations /tmp/x/registrations.jsonl
+//                 --queries /tmp/x/queries.jsonl --registrations /tmp/x/registrations.jsonl [--truth /tmp/x/truth.csv]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -593,6 +593,7 @@ int main(int argc, char** argv) {
   std::string unit_code = "IFSC-EAST";
   std::string queries_file;
   std::string registrations_file;
+  std::string truth_file;
   int query_count = 2400;
   int registration_count = 600;
   int threads = 2;
@@ -612,6 +613,8 @@ int main(int argc, char** argv) {
   app.add_option("--registrations", registrations_file, "write the registration bodies here (JSONL)");
   app.add_option("--registration-count", registration_count,
                  "registrations to write (new people and re-registrations)");
+  app.add_option("--truth", truth_file,
+                 "write person_id,person_key of every loaded person here (CSV; records with one key are one person)");
   app.add_option("--threads", threads, "threads that validate and normalise records")->check(CLI::Range(1, 64));
   app.add_option("--batch", batch_size, "rows per INSERT statement")->check(CLI::Range(100, 100000));
   app.add_option("--transaction", transaction_size, "persons per transaction")->check(CLI::PositiveNumber);
@@ -1131,6 +1134,23 @@ int main(int argc, char** argv) {
     }
     return ids;
   };
+  if (!truth_file.empty()) {
+    std::ofstream out(truth_file, std::ios::binary);
+    std::string text = "person_id,person_key\n";
+    for (size_t load_idx = 0; load_idx < person_key_of.size(); ++load_idx) {
+      text += fmt::format("{},{}\n", first_person_id + static_cast<long long>(load_idx),
+                          welfare::bench::PersonKeyText(person_key_of[load_idx]));
+      if (text.size() >= (1U << 20)) {
+        out << text;
+        text.clear();
+      }
+    }
+    out << text;
+    if (!out.flush()) {
+      fmt::print(stderr, "load_registry: cannot write {}\n", truth_file);
+      return 1;
+    }
+  }
   std::map<std::string, int> query_kinds, registration_kinds;
   if (!queries_file.empty()) {
     std::ofstream out(queries_file);
@@ -1183,6 +1203,10 @@ int main(int argc, char** argv) {
     for (const auto& [kind, count] : query_kinds) kinds += fmt::format(" {} {},", kind, count);
     if (!kinds.empty()) kinds.pop_back();
     fmt::print("queries               {} to {}:{}\n", queries.size(), queries_file, kinds);
+  }
+  if (!truth_file.empty()) {
+    fmt::print("truth                 {} loaded records to {} (person_id,person_key)\n", person_key_of.size(),
+               truth_file);
   }
   if (!registrations_file.empty()) {
     fmt::print("registrations         {} to {}: {} new, {} re-registrations\n", registrations.size(),
