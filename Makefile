@@ -18,7 +18,7 @@ build: deps
 	@echo "built bin/welfare"
 
 run: build
-	bin/welfare seed-demo
+	bin/welfare seed-demo --clients
 	@echo
 	@echo "OpenWelfare is starting on http://127.0.0.1:8080 (Ctrl-C stops it)"
 	bin/welfare serve --migrate

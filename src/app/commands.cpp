@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "api/problem.hpp"
+#include "app/demo_clients.hpp"
 #include "app/demo_data.hpp"
 #include "auth/password.hpp"
 #include "auth/staff_service.hpp"
@@ -103,7 +104,7 @@ int Migrate(const Config& config) {
   return 0;
 }
 
-int SeedDemoCommand(const Config& config, bool json) {
+int SeedDemoCommand(const Config& config, bool json, bool clients) {
   if (config.production) {
     std::cerr << "error: demo data is never loaded in production mode (WELFARE_ENV=production or --production).\n";
     return 2;
@@ -111,6 +112,8 @@ int SeedDemoCommand(const Config& config, bool json) {
   Runtime runtime(config);
   if (!SchemaIsCurrent(runtime, true)) return 2;
   const auto accounts = SeedDemo(runtime);
+  const std::optional<DemoClientsSummary> loaded =
+      clients ? std::optional<DemoClientsSummary>(SeedDemoClients(runtime)) : std::nullopt;
   if (json) {
     boost::json::array list;
     for (const auto& account : accounts) {
@@ -121,7 +124,16 @@ int SeedDemoCommand(const Config& config, bool json) {
                                          {"totp_secret", account.totp_secret ? boost::json::value(*account.totp_secret)
                                                                              : boost::json::value(nullptr)}});
     }
-    std::cout << boost::json::serialize(boost::json::object{{"accounts", std::move(list)}}) << "\n";
+    boost::json::object out{{"accounts", std::move(list)}};
+    if (loaded) {
+      out["clients"] = boost::json::object{{"created", loaded->created},
+                                           {"existing", loaded->existing},
+                                           {"relationships", loaded->relationships},
+                                           {"households", loaded->households},
+                                           {"consents", loaded->consents},
+                                           {"duplicate_pairs", loaded->duplicate_pairs}};
+    }
+    std::cout << boost::json::serialize(out) << "\n";
     return 0;
   }
   std::cout << "Demo data loaded (for local demonstration only).\n\n";
@@ -130,6 +142,18 @@ int SeedDemoCommand(const Config& config, bool json) {
   for (const auto& account : accounts) {
     std::cout << fmt::format("{:<12} {:<30} {:<18} {}\n", account.username, account.password, account.roles.front(),
                              account.totp_secret.value_or("-"));
+  }
+  if (!loaded) {
+    std::cout << "\nDemo clients are not part of this run; `welfare seed-demo --clients` loads them.\n";
+    return 0;
+  }
+  std::cout << fmt::format("\nDemo clients: {} registered now, {} already there; {} family links, {} households, {} "
+                           "consent(s) to share, {} likely duplicate(s) queued for the data steward.\n",
+                           loaded->created, loaded->existing, loaded->relationships, loaded->households,
+                           loaded->consents, loaded->duplicate_pairs);
+  if (loaded->created > 0 || loaded->existing > 0) {
+    std::cout << "Try: worker searches 梁偉傑 (own centre) or 吳玉珍 1945-11-08 (another unit: known, contact it); "
+                 "clerk searches 林金水; steward opens the duplicates.\n";
   }
   return 0;
 }

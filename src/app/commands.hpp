@@ -33,7 +33,8 @@ struct ImportCommandOptions {
 [[nodiscard]] int DetectCommand(const Config& config, double threshold, bool json);
 [[nodiscard]] int ImportCommand(const Config& config, const ImportCommandOptions& options, bool json);
 [[nodiscard]] int Migrate(const Config& config);
-[[nodiscard]] int SeedDemoCommand(const Config& config, bool json);
+/// Loads the demo units and accounts and, with `clients`, the demo clients of the registry.
+[[nodiscard]] int SeedDemoCommand(const Config& config, bool json, bool clients);
 [[nodiscard]] int CreateAdmin(const Config& config, const AdminOptions& options);
 [[nodiscard]] int AuditVerify(const Config& config);
 [[nodiscard]] int PrintRoutes(bool json);

@@ -58,9 +58,13 @@ int main(int argc, char** argv) {
   add_common(migrate);
 
   bool json = false;
-  auto* seed = cli.add_subcommand("seed-demo", "Load demo organisations, offices and accounts (idempotent)");
+  auto* seed = cli.add_subcommand(
+      "seed-demo", "Load demo organisations, offices, accounts and, with --clients, clients (idempotent)");
   add_common(seed);
-  seed->add_flag("--json", json, "print the demo accounts as JSON");
+  bool clients = false;
+  seed->add_flag("--clients", clients,
+                 "also register demo clients: families, a consent to share, likely duplicates for review");
+  seed->add_flag("--json", json, "print the demo accounts (and what --clients created) as JSON");
 
   welfare::app::AdminOptions admin;
   auto* create_admin = cli.add_subcommand("create-admin", "Create a system administrator (with a second factor)");
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
     welfare::InitLogging(config.quiet);
     if (cli.got_subcommand(serve)) return welfare::app::Serve(config);
     if (cli.got_subcommand(migrate)) return welfare::app::Migrate(config);
-    if (cli.got_subcommand(seed)) return welfare::app::SeedDemoCommand(config, json);
+    if (cli.got_subcommand(seed)) return welfare::app::SeedDemoCommand(config, json, clients);
     if (cli.got_subcommand(create_admin)) {
       if (!password.empty()) admin.password = password;
       return welfare::app::CreateAdmin(config, admin);

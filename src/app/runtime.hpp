@@ -43,6 +43,7 @@ class Runtime {
   auth::UnitService& units() { return *units_; }
   auth::StaffService& staff() { return *staff_; }
   jobs::JobQueue& jobs() { return *jobs_; }
+  registry::PersonService& persons() { return *persons_; }
   registry::ImportService& imports() { return *imports_; }
   api::Api& api() { return *api_; }
   http::Metrics& metrics() { return metrics_; }

@@ -559,6 +559,29 @@ std::optional<long long> PersonStore::DocumentOwner(soci::session& sql, const st
   return ids.front();
 }
 
+std::map<std::string, long long> PersonStore::ByExternalRefPrefix(soci::session& sql, const std::string& prefix) {
+  struct RefRow {
+    long long id = 0;
+    std::string external_ref;
+    void Bind(soci::statement& statement) {
+      statement.exchange(soci::into(id));
+      statement.exchange(soci::into(external_ref));
+    }
+    [[nodiscard]] std::pair<std::string, long long> Get() const { return {external_ref, id}; }
+  };
+  const int length = static_cast<int>(prefix.size());
+  std::map<std::string, long long> found;
+  for (auto& [ref, id] : db::SelectRows<RefRow>(
+           sql, "SELECT id, external_ref FROM persons WHERE substr(external_ref, 1, :length) = :prefix ORDER BY id",
+           [&](soci::statement& s) {
+             s.exchange(soci::use(length, "length"));
+             s.exchange(soci::use(prefix, "prefix"));
+           })) {
+    found.emplace(std::move(ref), id);
+  }
+  return found;
+}
+
 long long PersonStore::InsertInvolvement(soci::session& sql, Involvement& involvement,
                                          std::optional<long long> created_by, const std::string& now) {
   const auto reference = Nullable(involvement.reference);

@@ -91,6 +91,9 @@ class PersonStore {
   /// The person holding a document of this type and hash, if any.
   [[nodiscard]] std::optional<long long> DocumentOwner(soci::session& sql, const std::string& doc_type,
                                                        const std::string& hash);
+  /// Persons (any status) whose external reference starts with `prefix`, by reference. Not indexed: for rare
+  /// look-ups such as finding the demo clients already loaded.
+  [[nodiscard]] std::map<std::string, long long> ByExternalRefPrefix(soci::session& sql, const std::string& prefix);
 
   long long InsertInvolvement(soci::session& sql, Involvement& involvement, std::optional<long long> created_by,
                               const std::string& now);

@@ -4,8 +4,11 @@
 // except the last suites, which tamper with the trail and stop the server.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -598,6 +601,195 @@ TEST(CommandLine, SeedDemoIsIdempotentAndPrintsTheAccounts) {
   }
   const auto production = environment.Welfare({"seed-demo", "--production"});
   EXPECT_NE(production.exit_code, 0);
+}
+
+/// A system of its own for a test that must not change the shared database: a fresh database (a SQLite file, or a
+/// PostgreSQL database beside the shared one) with its key file and, once started, a server on it. The server is
+/// stopped and the database dropped at the end.
+class ScratchSystem {
+ public:
+  explicit ScratchSystem(const std::string& name) : name_(name), environment_(ServerEnvironment::Get()) {
+    key_file_ = (environment_.dir() / (name + ".key")).string();
+    if (!environment_.postgresql()) {
+      database_url_ = "sqlite://" + (environment_.dir() / (name + ".db")).string();
+      return;
+    }
+    const std::string& shared = environment_.database_url();
+    pg_database_ = shared.substr(shared.rfind('/') + 1) + "_" + name;
+    soci::session admin(*soci::factory_postgresql(), PgConnectString(environment_.admin_url()));
+    admin << "CREATE DATABASE " + pg_database_ + " OWNER welfare_app";
+    database_url_ = shared.substr(0, shared.rfind('/') + 1) + pg_database_;
+  }
+  ScratchSystem(const ScratchSystem&) = delete;
+  ScratchSystem& operator=(const ScratchSystem&) = delete;
+  ~ScratchSystem() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    if (pg_database_.empty()) return;
+    try {
+      soci::session admin(*soci::factory_postgresql(), PgConnectString(environment_.admin_url()));
+      admin << "DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)";
+    } catch (const std::exception&) {  // the test cluster is removed afterwards anyway
+    }
+  }
+
+  /// Runs the welfare binary on this system's database.
+  [[nodiscard]] CommandResult Welfare(std::vector<std::string> args) const {
+    args.insert(args.end(), {"--database", database_url_, "--secret-key-file", key_file_});
+    return environment_.Welfare(args);
+  }
+
+  /// Starts a server on this system's database and waits until it is ready; returns its port.
+  [[nodiscard]] unsigned short Serve() {
+    const unsigned short port = FreePort();
+    const std::string log = (environment_.dir() / (name_ + ".log")).string();
+    std::vector<std::string> args = {std::getenv("WELFARE_BIN"), "serve",  "--database", database_url_,
+                                     "--secret-key-file",        key_file_};
+    args.insert(args.end(), {"--listen", "127.0.0.1", "--port", std::to_string(port), "--threads", "2"});
+    args.insert(args.end(), {"--web-root", (environment_.dir() / "web").string()});
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test process
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(argv.front(), argv.data());
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        Client client(port);
+        if (client.Get("/readyz").status == 200) return port;
+      } catch (const std::exception&) {  // not listening yet
+      }
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("the server on " + database_url_ + " did not become ready; see " + log);
+  }
+
+ private:
+  std::string name_;
+  const ServerEnvironment& environment_;
+  std::string database_url_;
+  std::string key_file_;
+  std::string pg_database_;
+  pid_t pid_ = -1;
+};
+
+/// The `clients` summary of `seed-demo --clients --json`.
+json::value ClientsSummary(const CommandResult& result) {
+  if (result.exit_code != 0) throw std::runtime_error("seed-demo --clients failed: " + result.output);
+  return json::parse(result.output.substr(result.output.find('{'))).at("clients");
+}
+
+/// Search hits of a signed-in client.
+json::array SearchHits(Client& client, const std::string& query) {
+  std::string encoded;
+  for (unsigned char character : query) {
+    char escaped[4];
+    std::snprintf(escaped, sizeof escaped, "%%%02X", character);
+    encoded += std::isalnum(character) ? std::string(1, static_cast<char>(character)) : std::string(escaped);
+  }
+  const Reply reply = client.Get("/api/v1/persons?q=" + encoded);
+  if (reply.status != 200) throw std::runtime_error("search " + query + ": " + reply.body);
+  return reply.Json().at("items").as_array();
+}
+
+TEST(CommandLine, SeedDemoClientsFillsAFreshRegistryOnce) {
+  ScratchSystem system("demo_clients");
+  const auto migrated = system.Welfare({"migrate"});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
+  const json::value first = ClientsSummary(system.Welfare({"seed-demo", "--clients", "--json"}));
+  const long long created = Int(first, "created");
+  EXPECT_GE(created, 25);
+  EXPECT_LE(created, 40);
+  EXPECT_EQ(Int(first, "existing"), 0);
+  EXPECT_GT(Int(first, "relationships"), 0);
+  EXPECT_GT(Int(first, "households"), 0);
+  EXPECT_EQ(Int(first, "consents"), 1);
+  EXPECT_EQ(Int(first, "duplicate_pairs"), 3);
+
+  // Running it again creates nothing.
+  const json::value second = ClientsSummary(system.Welfare({"seed-demo", "--clients", "--json"}));
+  EXPECT_EQ(Int(second, "created"), 0);
+  EXPECT_EQ(Int(second, "existing"), created);
+  for (const char* field : {"relationships", "households", "consents", "duplicate_pairs"}) {
+    EXPECT_EQ(Int(second, field), 0) << field;
+  }
+  const auto text = system.Welfare({"seed-demo", "--clients"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.output.find("Demo clients: 0 registered now, " + std::to_string(created) + " already there"),
+            std::string::npos)
+      << text.output;
+  const auto verified = system.Welfare({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+
+  const unsigned short port = system.Serve();
+  Client worker(port);
+  ASSERT_EQ(SignIn(worker, "worker", "OpenWelfare-worker-2026").status, 200);
+  // A client of the worker's own centre, by Chinese or English name: the whole record and the family.
+  const auto by_chinese = SearchHits(worker, "梁偉傑");
+  ASSERT_FALSE(by_chinese.empty());
+  const json::value& leung = by_chinese.at(0).at("person");
+  EXPECT_EQ(Text(leung, "access"), "full");
+  EXPECT_EQ(Text(leung, "chinese_name"), "梁偉傑");
+  const auto by_english = SearchHits(worker, "LEUNG Wai Kit");
+  ASSERT_FALSE(by_english.empty());
+  EXPECT_EQ(Int(by_english.at(0).at("person"), "id"), Int(leung, "id"));
+  const Reply family = worker.Get("/api/v1/persons/" + std::to_string(Int(leung, "id")) + "/family");
+  ASSERT_EQ(family.status, 200) << family.body;
+  EXPECT_EQ(family.Json().at("relationships").as_array().size(), 5u);  // parents, wife, children
+  ASSERT_EQ(family.Json().at("households").as_array().size(), 1u);
+  EXPECT_EQ(family.Json().at("households").at(0).at("members").as_array().size(), 6u);
+  // The domestic violence case: the address must not be disclosed.
+  const auto mother = SearchHits(worker, "陳美玲 1988-07-19");
+  ASSERT_FALSE(mother.empty());
+  const Reply record = worker.Get("/api/v1/persons/" + std::to_string(Int(mother.at(0).at("person"), "id")));
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_TRUE(record.Json().at("protected_address").as_bool());
+  // Registered at another unit: known, contact that unit, nothing else.
+  const auto elsewhere = SearchHits(worker, "吳玉珍 1945-11-08");
+  ASSERT_EQ(elsewhere.size(), 1u);
+  const json::value& restricted = elsewhere.at(0).at("person");
+  EXPECT_EQ(Text(restricted, "access"), "restricted");
+  EXPECT_FALSE(restricted.as_object().contains("chinese_name"));
+  EXPECT_EQ(Text(restricted.at("contact_units").at(0), "code"), "IFSC-KC");
+  // Registered at another unit with a consent to share with the worker's centre.
+  const auto consented = SearchHits(worker, "鄭家豪 1983-02-14");
+  ASSERT_EQ(consented.size(), 1u);
+  EXPECT_EQ(Text(consented.at(0).at("person"), "access"), "shared");
+  EXPECT_EQ(Text(consented.at(0).at("person"), "access_reason"), "consent");
+
+  // The Hualien clerk finds the township's clients, not Hong Kong's.
+  Client clerk(port);
+  ASSERT_EQ(SignIn(clerk, "clerk", "OpenWelfare-clerk-2026").status, 200);
+  const auto township = SearchHits(clerk, "林金水");
+  ASSERT_FALSE(township.empty());
+  EXPECT_EQ(Text(township.at(0).at("person"), "access"), "full");
+  EXPECT_TRUE(SearchHits(clerk, "梁偉傑").empty());
+
+  // The data steward has the likely duplicates to review.
+  Client steward(port);
+  ASSERT_EQ(SignIn(steward, "steward", "OpenWelfare-steward-2026").status, 200);
+  const Reply pairs = steward.Get("/api/v1/duplicates");
+  ASSERT_EQ(pairs.status, 200) << pairs.body;
+  ASSERT_EQ(pairs.Json().at("items").as_array().size(), 3u);
+  for (const auto& item : pairs.Json().at("items").as_array()) {
+    EXPECT_EQ(Text(item.at("pair"), "source"), "registration");
+    EXPECT_FALSE(Text(item.at("pair"), "note").empty());
+  }
 }
 
 TEST(CommandLine, ServeRefusesPendingMigrations) {
