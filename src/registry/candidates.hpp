@@ -49,6 +49,7 @@ struct CandidateResult {
 ///    the phones. Each posting list adds a weight to every person on it, larger the rarer the list is
 ///    (1 + log2(kPostingLimit / size)); an identity number adds 1,000. Lists longer than kPostingLimit are left
 ///    out; when nothing else is found, the first kPostingLimit persons of the narrowest are used (truncated).
+///    Surname + date keys of the dates near a full date of birth (QueryNearDateKeys) count half.
 /// 2. The kRankedCandidates heaviest are read (main row and names) and scored. Phone agreement comes from the
 ///    phone lookups, so contacts are not read unless a phone list was too long.
 /// 3. Addresses are read only for the results shown and, when the query names a district, for the persons

@@ -1,8 +1,10 @@
 #include "registry/dates.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <tuple>
 #include <vector>
 
 namespace welfare::registry {
@@ -89,6 +91,20 @@ long long DaysFromCivil(int year, int month, int day) {
   return era * 146097 + day_of_era - 719468;
 }
 
+std::tuple<int, int, int> CivilFromDays(long long days) {
+  // Howard Hinnant's civil_from_days.
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long long day_of_era = days - era * 146097;
+  const long long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const long long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const long long month_index = (5 * day_of_year + 2) / 153;
+  const int day = static_cast<int>(day_of_year - (153 * month_index + 2) / 5 + 1);
+  const int month = static_cast<int>(month_index < 10 ? month_index + 3 : month_index - 9);
+  const int year = static_cast<int>(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
+  return {year, month, day};
+}
+
 std::optional<PartialDate> ParsePartialDate(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -125,6 +141,34 @@ DateAgreement CompareDates(const std::optional<PartialDate>& left, const std::op
   }
   if (left->year == right->year) return DateAgreement::kSameYear;
   return DateAgreement::kDisagree;
+}
+
+std::vector<PartialDate> NearDates(const PartialDate& date) {
+  std::vector<PartialDate> near;
+  if (date.day == 0) return near;
+  std::vector<std::string> seen{date.text};
+  auto add = [&](int year, int month, int day) {
+    if (!IsCalendarDate(year, month, day)) return;
+    auto made = Make(year, month, day);
+    if (!made || std::ranges::find(seen, made->text) != seen.end()) return;
+    seen.push_back(made->text);
+    near.push_back(std::move(*made));
+  };
+  const long long days = DaysFromCivil(date.year, date.month, date.day);
+  for (long long offset = -7; offset <= 7; ++offset) {
+    if (offset == 0) continue;
+    const auto [year, month, day] = CivilFromDays(days + offset);
+    add(year, month, day);
+  }
+  add(date.year, date.day, date.month);
+  std::string digits = Digits(date);
+  for (size_t index = 0; index + 1 < digits.size(); ++index) {
+    if (digits[index] == digits[index + 1]) continue;
+    std::string swapped = digits;
+    std::swap(swapped[index], swapped[index + 1]);
+    add(std::stoi(swapped.substr(0, 4)), std::stoi(swapped.substr(4, 2)), std::stoi(swapped.substr(6, 2)));
+  }
+  return near;
 }
 
 std::string_view ToString(DateAgreement agreement) {

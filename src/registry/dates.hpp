@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 namespace welfare::registry {
 
@@ -33,10 +35,15 @@ enum class DateAgreement {
 };
 [[nodiscard]] DateAgreement CompareDates(const std::optional<PartialDate>& left,
                                          const std::optional<PartialDate>& right);
+/// The full dates that are kNear to a full date (within 7 days, day and month swapped, two adjacent digits
+/// transposed), itself left out, in no particular order; empty for a partial date.
+[[nodiscard]] std::vector<PartialDate> NearDates(const PartialDate& date);
 /// The stable name of an agreement level ("exact", "near", …) for API reasons.
 [[nodiscard]] std::string_view ToString(DateAgreement agreement);
 
 /// Days since 1970-01-01 of a full date (proleptic Gregorian).
 [[nodiscard]] long long DaysFromCivil(int year, int month, int day);
+/// The date (year, month, day) of a day count since 1970-01-01; the inverse of DaysFromCivil.
+[[nodiscard]] std::tuple<int, int, int> CivilFromDays(long long days);
 
 }  // namespace welfare::registry

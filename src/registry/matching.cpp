@@ -270,7 +270,10 @@ std::vector<long long> PersonSearchKeys(const Person& person) {
   return {keys.begin(), keys.end()};
 }
 
-std::vector<long long> QuerySearchKeys(const MatchQuery& query) {
+namespace {
+
+/// The search keys of a query and the surname classes it implies.
+std::pair<std::set<long long>, std::set<std::string>> QueryKeysAndClasses(const MatchQuery& query) {
   std::set<long long> keys;
   std::set<std::string> classes;
   for (const auto& term : query.chinese_terms) {
@@ -314,6 +317,23 @@ std::vector<long long> QuerySearchKeys(const MatchQuery& query) {
     for (const auto& surname_class : classes) {
       keys.insert(KeyHash("sd:", surname_class + "|" + query.birth_date->text));
     }
+  }
+  return {std::move(keys), std::move(classes)};
+}
+
+}  // namespace
+
+std::vector<long long> QuerySearchKeys(const MatchQuery& query) {
+  const auto keys = QueryKeysAndClasses(query).first;
+  return {keys.begin(), keys.end()};
+}
+
+std::vector<long long> QueryNearDateKeys(const MatchQuery& query) {
+  std::set<long long> keys;
+  if (!query.birth_date) return {};
+  const auto near = NearDates(*query.birth_date);
+  for (const auto& surname_class : QueryKeysAndClasses(query).second) {
+    for (const auto& date : near) keys.insert(KeyHash("sd:", surname_class + "|" + date.text));
   }
   return {keys.begin(), keys.end()};
 }

@@ -41,6 +41,9 @@ struct MatchQuery {
 [[nodiscard]] std::vector<long long> PersonSearchKeys(const Person& person);
 /// The search keys a query looks up; a person shares at least one with every query that should find them.
 [[nodiscard]] std::vector<long long> QuerySearchKeys(const MatchQuery& query);
+/// The surname + date of birth keys of the dates near the query's (NearDates), to find a person whose date was
+/// recorded a few days off, with day and month swapped or two digits transposed.
+[[nodiscard]] std::vector<long long> QueryNearDateKeys(const MatchQuery& query);
 
 /// Why a candidate scored: one field and how well it agreed ("birth_date", "near").
 struct MatchReason {

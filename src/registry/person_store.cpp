@@ -521,6 +521,21 @@ std::vector<long long> PersonStore::Postings(soci::session& sql, long long key, 
                    });
 }
 
+std::vector<std::pair<long long, long long>> PersonStore::PostingsOf(soci::session& sql,
+                                                                     const std::vector<long long>& keys, int limit) {
+  std::vector<std::pair<long long, long long>> postings;
+  if (keys.empty()) return postings;
+  const std::string list = db::IdListValue(dialect_, keys);
+  long long key = 0;
+  long long person_id = 0;
+  soci::statement select = (sql.prepare << "SELECT search_key, person_id FROM person_search_keys WHERE " +
+                                               db::IdListCondition(dialect_, "search_key", "keys") + " LIMIT :limit",
+                            soci::use(list, "keys"), soci::use(limit, "limit"), soci::into(key), soci::into(person_id));
+  select.execute(false);
+  while (select.fetch()) postings.emplace_back(key, person_id);
+  return postings;
+}
+
 std::vector<long long> PersonStore::BornOn(soci::session& sql, const std::string& birth_date, int limit) {
   return SelectIds(sql, "SELECT id FROM persons WHERE birth_date = :birth AND status = 'active' LIMIT :limit",
                    [&](soci::statement& s) {

@@ -82,6 +82,10 @@ class PersonStore {
 
   /// Up to `limit` persons holding the search key.
   [[nodiscard]] std::vector<long long> Postings(soci::session& sql, long long key, int limit);
+  /// (search key, person id) of the persons holding one of `keys`, at most `limit` rows in all: one statement for
+  /// many keys known to be narrow (the near-date keys).
+  [[nodiscard]] std::vector<std::pair<long long, long long>> PostingsOf(soci::session& sql,
+                                                                        const std::vector<long long>& keys, int limit);
   /// Up to `limit` active persons with this date of birth text.
   [[nodiscard]] std::vector<long long> BornOn(soci::session& sql, const std::string& birth_date, int limit);
   /// Up to `limit` persons with this phone key (last 8 digits).

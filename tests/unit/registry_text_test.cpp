@@ -1,4 +1,6 @@
 // Registry text: Chinese name keys, romanised surnames, identity numbers.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "registry/csv.hpp"
@@ -128,6 +130,29 @@ TEST(PartialDates, CompareWithTolerance) {
   EXPECT_EQ(CompareDates(date("1980-05-12"), std::nullopt), DateAgreement::kMissing);
 }
 
+TEST(PartialDates, NearDatesAreExactlyTheNearOnes) {
+  const auto date = *ParsePartialDate("1980-05-12");
+  const auto near = NearDates(date);
+  std::set<std::string> texts;
+  for (const auto& other : near) {
+    EXPECT_EQ(CompareDates(date, other), DateAgreement::kNear) << other.text;
+    texts.insert(other.text);
+  }
+  EXPECT_EQ(texts.size(), near.size());
+  EXPECT_FALSE(texts.contains("1980-05-12"));
+  for (const char* expected : {"1980-05-05", "1980-05-19", "1980-12-05", "1980-05-21", "1908-05-12", "1980-50-12"}) {
+    EXPECT_EQ(texts.contains(expected), std::string(expected) != "1980-50-12") << expected;
+  }
+  // Across a month and a leap day.
+  const auto leap = NearDates(*ParsePartialDate("2000-03-02"));
+  EXPECT_TRUE(std::ranges::any_of(leap, [](const PartialDate& other) { return other.text == "2000-02-29"; }));
+  EXPECT_TRUE(NearDates(*ParsePartialDate("1980-05")).empty());
+  for (long long days : {-1000000LL, -1LL, 0LL, 3652LL, 11088LL, 60000LL}) {
+    const auto [year, month, day] = CivilFromDays(days);
+    EXPECT_EQ(DaysFromCivil(year, month, day), days);
+  }
+}
+
 TEST(SearchText, IsReadIntoItsParts) {
   const auto query = ParseSearchText("陳大文 CHAN Tai-man 12/05/1980 9123 4567 A123456(3)");
   EXPECT_EQ(query.chinese_terms, std::vector<std::string>{ChineseKey("陳大文")});
@@ -170,6 +195,12 @@ TEST(SearchKeys, EveryUsualWayOfTypingTheNameFindsThePerson) {
   EXPECT_FALSE(SharesAKey(ParseSearchText("王小明"), person));
   // A surname with the date of birth finds the person even when the given name is misspelt.
   EXPECT_TRUE(SharesAKey(ParseSearchText("Chan Tia Man 1980-05-12"), person));
+  // And with a date a few days off, through the near-date keys.
+  const auto near_keys = QueryNearDateKeys(ParseSearchText("Chan Tia Man 1980-05-15"));
+  const auto person_keys = PersonSearchKeys(person);
+  EXPECT_TRUE(std::ranges::any_of(
+      near_keys, [&](long long key) { return std::ranges::find(person_keys, key) != person_keys.end(); }));
+  EXPECT_TRUE(QueryNearDateKeys(ParseSearchText("Chan Tai Man")).empty());
 }
 
 TEST(ScoreCandidate, ExplainsWhichFieldsAgreed) {
