@@ -69,7 +69,8 @@ CandidateResult FindScoredCandidates(soci::session& sql, PersonStore& store, con
       if (phone) by_phone.insert(id);
     }
   };
-  for (long long key : QuerySearchKeys(query)) add_postings(store.Postings(sql, key, kPostingLimit + 1), false);
+  for (auto& ids : store.PostingsEach(sql, QuerySearchKeys(query), kPostingLimit + 1))
+    add_postings(std::move(ids), false);
   // Dates near the one given, with the surname: in one statement, at half the weight of the date itself.
   if (const auto near_keys = QueryNearDateKeys(query); !near_keys.empty()) {
     ++result.stats.lookups;

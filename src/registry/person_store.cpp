@@ -521,6 +521,28 @@ std::vector<long long> PersonStore::Postings(soci::session& sql, long long key, 
                    });
 }
 
+std::vector<std::vector<long long>> PersonStore::PostingsEach(soci::session& sql, const std::vector<long long>& keys,
+                                                              int limit) {
+  std::vector<std::vector<long long>> postings(keys.size());
+  if (keys.empty()) return postings;
+  if (dialect_ != db::Dialect::kPostgresql) {
+    // SQLite runs in the process: a statement per key costs no round trip.
+    for (size_t key_idx = 0; key_idx < keys.size(); ++key_idx) postings[key_idx] = Postings(sql, keys[key_idx], limit);
+    return postings;
+  }
+  const std::string list = db::IdListValue(dialect_, keys);
+  long long position = 0;
+  long long person_id = 0;
+  soci::statement select =
+      (sql.prepare << "SELECT k.position, p.person_id FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY "
+                      "AS k(search_key, position) CROSS JOIN LATERAL (SELECT person_id FROM person_search_keys "
+                      "WHERE search_key = k.search_key LIMIT :limit) AS p",
+       soci::use(list, "keys"), soci::use(limit, "limit"), soci::into(position), soci::into(person_id));
+  select.execute(false);
+  while (select.fetch()) postings.at(static_cast<size_t>(position - 1)).push_back(person_id);
+  return postings;
+}
+
 std::vector<std::pair<long long, long long>> PersonStore::PostingsOf(soci::session& sql,
                                                                      const std::vector<long long>& keys, int limit) {
   std::vector<std::pair<long long, long long>> postings;

@@ -82,6 +82,9 @@ class PersonStore {
 
   /// Up to `limit` persons holding the search key.
   [[nodiscard]] std::vector<long long> Postings(soci::session& sql, long long key, int limit);
+  /// Postings() of each key, in the order of `keys`: on PostgreSQL in one statement (one round trip).
+  [[nodiscard]] std::vector<std::vector<long long>> PostingsEach(soci::session& sql, const std::vector<long long>& keys,
+                                                                 int limit);
   /// (search key, person id) of the persons holding one of `keys`, at most `limit` rows in all: one statement for
   /// many keys known to be narrow (the near-date keys).
   [[nodiscard]] std::vector<std::pair<long long, long long>> PostingsOf(soci::session& sql,
