@@ -16,7 +16,7 @@ namespace welfare::registry {
 /// A posting list (one search key, date of birth or phone) longer than this is too broad to rank by.
 inline constexpr int kPostingLimit = 1000;
 /// How many of the best-ranked persons are read (main row and names) and scored.
-inline constexpr int kRankedCandidates = 200;
+inline constexpr int kRankedCandidates = 100;
 
 /// A scored candidate; `person` holds the main row and names, and addresses when it is among the results.
 struct ScoredCandidate {
