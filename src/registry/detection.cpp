@@ -1,6 +1,7 @@
 #include "registry/detection.hpp"
 
 #include <chrono>
+#include <string_view>
 #include <unordered_map>
 
 #include <boost/json/serialize.hpp>
@@ -18,20 +19,40 @@ namespace json = boost::json;
 /// Pairs are written in transactions of this many.
 constexpr size_t kWriteBatch = 5000;
 
+/// True when a document's issuer is Hong Kong or not given (the registry's documents are Hong Kong's unless
+/// they say otherwise): "HK", "HKSAR", "Hong Kong", "香港", "中華人民共和國香港特別行政區"…
+bool IssuedInHongKong(std::string_view issuer) {
+  const std::string normalised = NormalizeText(issuer);
+  if (normalised.empty() || normalised.find("香港") != std::string::npos) return true;
+  std::string latin;
+  for (const auto& word : LatinWords(normalised)) latin += word;
+  return latin == "hk" || latin == "hksar" || latin.starts_with("hongkong");
+}
+
 }  // namespace
+
+std::string LinkageDocumentKind(std::string_view doc_type, std::string_view issuer) {
+  if (doc_type == "birth_cert" && IssuedInHongKong(issuer)) return "hkid";
+  return std::string(doc_type);
+}
+
+std::string LinkageBirthDate(std::string_view birth_date, std::string_view precision) {
+  if (precision == "estimated") return std::string(birth_date.substr(0, 4));
+  return std::string(birth_date);
+}
 
 std::vector<LinkageRecord> LoadLinkageRecords(soci::session& sql) {
   std::vector<LinkageRecord> records;
   std::unordered_map<long long, size_t> index;
   {
     long long id = 0;
-    boost::optional<std::string> chinese_key, family, given, birth;
+    boost::optional<std::string> chinese_key, family, given, birth, precision;
     std::string sex;
     soci::statement select =
-        (sql.prepare << "SELECT id, chinese_key, family_name_en, given_names_en, sex, birth_date FROM persons "
-                        "WHERE status = 'active' ORDER BY id",
+        (sql.prepare << "SELECT id, chinese_key, family_name_en, given_names_en, sex, birth_date, birth_precision "
+                        "FROM persons WHERE status = 'active' ORDER BY id",
          soci::into(id), soci::into(chinese_key), soci::into(family), soci::into(given), soci::into(sex),
-         soci::into(birth));
+         soci::into(birth), soci::into(precision));
     select.execute(false);
     while (select.fetch()) {
       LinkageRecord record;
@@ -42,7 +63,7 @@ std::vector<LinkageRecord> LoadLinkageRecords(soci::session& sql) {
         for (const auto& word : LatinWords(*given)) record.given_en += word;
       }
       record.sex = sex == "unknown" ? "" : sex;
-      record.birth_date = birth.value_or("");
+      record.birth_date = LinkageBirthDate(birth.value_or(""), precision.value_or(""));
       index.emplace(id, records.size());
       records.push_back(std::move(record));
     }
@@ -63,9 +84,11 @@ std::vector<LinkageRecord> LoadLinkageRecords(soci::session& sql) {
          if (chinese) record.alias_keys.push_back(ChineseKey(*chinese));
          if (family || given) record.alias_keys.push_back(LatinKey(family.value_or("") + given.value_or("")));
        });
-  each("SELECT person_id, doc_type, number_hash, NULL FROM person_documents",
-       [](LinkageRecord& record, const auto& type, const auto& hash, const auto&) {
-         record.ids.push_back(type.value_or("") + ":" + hash.value_or(""));
+  // The number hash does not depend on the kind, so a Hong Kong birth certificate and the identity card with its
+  // number give one key.
+  each("SELECT person_id, doc_type, number_hash, issuer FROM person_documents",
+       [](LinkageRecord& record, const auto& type, const auto& hash, const auto& issuer) {
+         record.ids.push_back(LinkageDocumentKind(type.value_or(""), issuer.value_or("")) + ":" + hash.value_or(""));
        });
   each("SELECT person_id, phone_key, NULL, NULL FROM person_contacts WHERE phone_key IS NOT NULL",
        [](LinkageRecord& record, const auto& phone, const auto&, const auto&) { record.phones.push_back(*phone); });

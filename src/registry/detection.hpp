@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -12,8 +14,18 @@
 
 namespace welfare::registry {
 
-/// Every active person of the registry in the linkage's form (names normalised, documents as keyed hashes).
+/// Every active person of the registry in the linkage's form (names normalised, documents as keyed hashes,
+/// keyed by LinkageDocumentKind; dates of birth as LinkageBirthDate).
 [[nodiscard]] std::vector<LinkageRecord> LoadLinkageRecords(soci::session& sql);
+
+/// The kind under which the linkage compares a document ("hkid" in "hkid:<hash>"): a Hong Kong birth certificate
+/// (issuer Hong Kong or not given) carries the number of the identity card the child is issued later, so it is
+/// compared as "hkid"; every other kind is itself.
+[[nodiscard]] std::string LinkageDocumentKind(std::string_view doc_type, std::string_view issuer);
+
+/// A stored date of birth as the linkage compares it: an estimated date (stored as "YYYY-07-01", precision
+/// "estimated") says only the year, so it becomes "YYYY"; other dates are stored at their own precision.
+[[nodiscard]] std::string LinkageBirthDate(std::string_view birth_date, std::string_view precision);
 
 /// Runs detection and queues new pairs (pairs already queued, decided or merged are left as they are).
 /// Returns {persons, comparisons, pairs_found, pairs_queued, seconds, model}.

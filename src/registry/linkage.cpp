@@ -130,7 +130,26 @@ constexpr std::array<double, 5> kBirthStartM = {0.80, 0.09, 0.07, 0.02, 0.02};
 constexpr std::array<double, 5> kBirthStartU = {3e-5, 5e-4, 1e-4, 0.0115, 0.98787};
 constexpr std::array<double, 2> kSexStartM = {0.99, 0.01};
 constexpr std::array<double, 2> kSexStartU = {0.5, 0.5};
-constexpr std::array<double, 2> kDocumentStartM = {0.999, 0.001};
+// The document field is not left to EM as the other fields are.
+// - EM cannot learn m(disagree) where it matters. The registry refuses a second record with a registered
+//   number (document_registered), so the records of one person it holds do not agree on a number, and the
+//   pairs that disagree are nearly all different people who agree on everything else (twins, a parent and a
+//   child of one name); EM takes them into its match class and learns that a disagreeing number means
+//   nothing (m(disagree) ≈ 1). Where records of one person do agree, EM learns how rare a wrong number is
+//   in that data (about 2e-5, −15.7, in the generated population, whose numbers are never mistyped): the
+//   data's own error rate, not a bound to rely on in the next registry.
+// - So m(disagree) is fixed. kDocumentDisagreeM is the probability that two records of one person, both
+//   with a document of one lifelong kind, carry different numbers: a number mistyped in a way its check
+//   digit does not catch (the HKID's mod-11 check catches every single wrong character and every swap of
+//   neighbours, the Taiwan ID's mod-10 check every single wrong digit), a relative's number entered on the
+//   wrong record, a wrong number carried over from another system. One in a hundred is at the cautious
+//   end: with u(disagree) ≈ 1 a disagreeing number weighs log2(0.01) ≈ −6.6, enough to part twins and
+//   namesakes of one household who share a date of birth, a phone and an address, not enough to overrule a
+//   pair that agrees on the other fields.
+// - Whether two records' documents can be compared at all is estimated, and is evidence: see
+//   Parameters::document_compared_m.
+constexpr double kDocumentDisagreeM = 0.01;
+constexpr std::array<double, 2> kDocumentStartM = {1.0 - kDocumentDisagreeM, kDocumentDisagreeM};
 constexpr std::array<double, 2> kDocumentStartU = {1e-6, 0.999999};
 constexpr std::array<double, 2> kPhoneStartM = {0.80, 0.20};
 constexpr std::array<double, 2> kPhoneStartU = {1e-6, 0.999999};
@@ -180,6 +199,10 @@ Levels Decode(uint32_t pattern) {
 
 bool IsMissing(size_t field, uint8_t level) { return level == kFields[field].levels.size(); }
 
+/// True when a missing value is evidence: two records whose documents cannot be compared (see
+/// Parameters::document_compared_m). Every other field's missing level weighs 0.
+bool MissingWeighs(size_t field) { return field == kDocumentField; }
+
 /// True for the exact levels of a name field (one per frequency bucket, first).
 bool IsExactName(uint8_t level) { return level < kFrequencyBuckets; }
 
@@ -189,9 +212,14 @@ bool IsExactName(uint8_t level) { return level < kFrequencyBuckets; }
 enum class Precision : uint8_t { kNone, kYear, kYearMonth, kFull };
 
 struct DocumentKey {
-  uint64_t type = 0;
+  uint64_t type = 0;  // 0 for a kind whose numbers are compared only for agreement
   uint64_t value = 0;
 };
+
+/// True for the document kinds whose number a person keeps for life, so that two different numbers of the
+/// kind say "two people": identity cards. Passports are issued again with a new number, and "other" holds
+/// many kinds, so their numbers only agree or say nothing.
+bool IsLifelongDocumentKind(std::string_view kind) { return kind == "hkid" || kind == "twid"; }
 
 struct Prepared {
   uint64_t chinese = 0;
@@ -322,7 +350,7 @@ void PrepareInto(const LinkageRecord& record, PreparedSet& set) {
     const size_t colon = document.find(':');
     const std::string_view type =
         colon == std::string::npos ? std::string_view{} : std::string_view(document).substr(0, colon);
-    set.documents.push_back({HashText(type), HashText(document)});
+    set.documents.push_back({IsLifelongDocumentKind(type) ? HashText(type) : 0, HashText(document)});
   }
   out.documents_count = ClampCount(set.documents.size() - out.documents_begin);
 
@@ -621,13 +649,14 @@ class Comparer {
     return SortedIntersect(left, right) ? AgreeLevel::kAgree : AgreeLevel::kDisagree;
   }
 
-  /// Documents of one kind with different numbers disagree; documents of different kinds say nothing.
+  /// The same document agrees; documents of one lifelong kind with different numbers disagree; documents of
+  /// different kinds, or two passports or "other" documents with different numbers, say nothing.
   [[nodiscard]] AgreeLevel CompareDocuments(const Prepared& left, const Prepared& right) const {
     bool comparable = false;
     for (const DocumentKey& left_document : set_.Documents(left)) {
       for (const DocumentKey& right_document : set_.Documents(right)) {
         if (left_document.value == right_document.value) return AgreeLevel::kAgree;
-        comparable = comparable || left_document.type == right_document.type;
+        comparable = comparable || (left_document.type != 0 && left_document.type == right_document.type);
       }
     }
     return comparable ? AgreeLevel::kDisagree : AgreeLevel::kMissing;
@@ -845,10 +874,11 @@ class Blocking {
 // the name frequencies; it stays fixed. m is estimated by EM in two sessions, each on pairs selected by
 // agreeing on some fields, with those fields (and the ones that go with them) left out of the likelihood,
 // because among such pairs they agree by construction:
-//   - pairs with the same Chinese name (the chinese_name blocks) give m of birth date, document, phone and
-//     district; their non-matches also give u of the English name and of sex among people whose Chinese
-//     names agree (the same Chinese name mostly means the same romanisation and the same sex, so those
-//     agreements add little once the Chinese names agree);
+//   - pairs with the same Chinese name (the chinese_name blocks) give m of birth date, phone and district,
+//     and the share of matches that agree on a document (Parameters::document_compared_m); their
+//     non-matches also give u of the English name and of sex among people whose Chinese names agree (the
+//     same Chinese name mostly means the same romanisation and the same sex, so those agreements add little
+//     once the Chinese names agree);
 //   - pairs born on the same day (the training sample) give m of the names and of sex.
 // λ, the share of matches among all pairs, follows from the second session: the matches among the
 // same-birthday pairs, scaled up by how many pairs share a birthday and by m(birth_date exact).
@@ -869,13 +899,38 @@ struct Parameters {
   std::array<std::vector<double>, kFieldCount> u;
   std::vector<double> english_u_same_chinese;
   std::vector<double> sex_u_same_chinese;
+  /// How often the documents of two records can be compared (they share a document, or have documents of one
+  /// lifelong kind) among matches (m) and among random pairs (u). m[kDocumentField] and u[kDocumentField] are
+  /// the shares of agree and disagree among the pairs that can be compared, so a level's probability is
+  /// compared × m[level] and "missing" (cannot be compared) is 1 − compared. u is counted in random pairs. Among
+  /// matches, EM (in the same-Chinese-name session) estimates the share that agree; the share that disagree is
+  /// kDocumentDisagreeM × document_compared_u (before the registry's rule, two records of one person carry
+  /// documents of one kind as often as two records taken at random do, and then differ with probability
+  /// kDocumentDisagreeM), so a disagreement weighs log2(kDocumentDisagreeM / u(disagree | compared)) whatever
+  /// EM finds; the other matches cannot be compared. That makes "missing" evidence where it is: the registry
+  /// refuses a second record with a registered number, so the records of one person it holds can seldom be
+  /// compared (one was registered without the document), while two people with identity cards of one kind can.
+  double document_compared_m = 0.5;
+  double document_compared_u = 0.5;
   double lambda = 1e-6;
+
+  /// Sets the document's m from the share of matches that agree on a document (see document_compared_m).
+  void SetDocumentM(double agree_share) {
+    const double disagree_share = kDocumentDisagreeM * document_compared_u;
+    const double agree = std::clamp(agree_share, 1e-9, 1.0 - disagree_share - 1e-9);
+    document_compared_m = agree + disagree_share;
+    m[kDocumentField] = {agree / document_compared_m, disagree_share / document_compared_m};
+  }
 
   /// m of a field's level in the context of the whole comparison vector: once the Chinese names agree, the
   /// English names' exact levels count as one (a common Chinese name goes with a common English one).
   [[nodiscard]] double M(size_t field, const Levels& levels) const {
     if (field == kEnglishField && IsExactName(levels[kChineseField]) && IsExactName(levels[field])) {
       return ExactSum(m[kEnglishField]);
+    }
+    if (field == kDocumentField) {
+      return IsMissing(field, levels[field]) ? 1.0 - document_compared_m
+                                             : document_compared_m * m[field][levels[field]];
     }
     return m[field][levels[field]];
   }
@@ -887,6 +942,10 @@ struct Parameters {
         return IsExactName(levels[field]) ? ExactSum(english_u_same_chinese) : english_u_same_chinese[levels[field]];
       }
       if (field == kSexField) return sex_u_same_chinese[levels[field]];
+    }
+    if (field == kDocumentField) {
+      return IsMissing(field, levels[field]) ? 1.0 - document_compared_u
+                                             : document_compared_u * u[field][levels[field]];
     }
     return u[field][levels[field]];
   }
@@ -920,6 +979,8 @@ void EstimateU(const Comparer& comparer, size_t count, size_t samples, unsigned 
   std::array<std::vector<double>, kFieldCount> tallies;
   for (size_t field = 0; field < kFieldCount; ++field) tallies[field].assign(kFields[field].levels.size(), 0.0);
   uint64_t state = seed;
+  double compared_pairs = 0;
+  double documents_compared = 0;
   for (size_t sample_idx = 0; sample_idx < samples; ++sample_idx) {
     state += 0x9E3779B97F4A7C15ULL;
     const uint64_t random = Mix(state);
@@ -930,7 +991,11 @@ void EstimateU(const Comparer& comparer, size_t count, size_t samples, unsigned 
     for (size_t field = 0; field < kFieldCount; ++field) {
       if (!IsMissing(field, levels[field])) tallies[field][levels[field]] += 1.0;
     }
+    compared_pairs += 1;
+    if (!IsMissing(kDocumentField, levels[kDocumentField])) documents_compared += 1;
   }
+  if (compared_pairs >= 100) parameters.document_compared_u = (documents_compared + 0.5) / (compared_pairs + 1.0);
+  parameters.SetDocumentM(parameters.document_compared_m * parameters.m[kDocumentField][0]);
   for (size_t field = 0; field < kFieldCount; ++field) {
     const bool name = field == kChineseField || field == kEnglishField;
     const ExactU* exact = field == kChineseField ? &frequencies.chinese : &frequencies.english;
@@ -981,7 +1046,7 @@ double Logistic(double log_odds) {
 double Posterior(const Parameters& parameters, const Levels& levels, const FieldMask& used, double lambda) {
   double log_odds = std::log(lambda) - std::log1p(-lambda);
   for (size_t field = 0; field < kFieldCount; ++field) {
-    if (!used[field] || IsMissing(field, levels[field])) continue;
+    if (!used[field] || (IsMissing(field, levels[field]) && !MissingWeighs(field))) continue;
     log_odds += std::log(parameters.M(field, levels)) - std::log(parameters.U(field, levels));
   }
   return Logistic(log_odds);
@@ -994,7 +1059,8 @@ struct EmOutcome {
 };
 
 /// EM over the distinct comparison vectors of one session: m of the `estimated` fields and the session's λ;
-/// u stays fixed; fields outside `used` are left out of the likelihood.
+/// u stays fixed; fields outside `used` are left out of the likelihood. The document field's m, when
+/// estimated, is set from the share of matches that agree (Parameters::SetDocumentM).
 EmOutcome RunEmSession(const std::vector<PatternCount>& patterns, const FieldMask& used, const FieldMask& estimated,
                        int max_iterations, double tolerance, Parameters& parameters) {
   constexpr double kFloor = 1e-9;
@@ -1011,9 +1077,11 @@ EmOutcome RunEmSession(const std::vector<PatternCount>& patterns, const FieldMas
       m_tally[field].assign(kFields[field].levels.size(), kPseudoCount);
     }
     double matches = 0;
+    double documents_agree = kPseudoCount;
     for (const PatternCount& pattern : patterns) {
       const double match_share = pattern.count * Posterior(parameters, pattern.levels, used, lambda);
       matches += match_share;
+      if (pattern.levels[kDocumentField] == static_cast<uint8_t>(AgreeLevel::kAgree)) documents_agree += match_share;
       for (size_t field = 0; field < kFieldCount; ++field) {
         const uint8_t level = pattern.levels[field];
         if (estimated[field] && !IsMissing(field, level)) m_tally[field][level] += match_share;
@@ -1021,7 +1089,7 @@ EmOutcome RunEmSession(const std::vector<PatternCount>& patterns, const FieldMas
     }
     double change = 0;
     for (size_t field = 0; field < kFieldCount; ++field) {
-      if (!estimated[field]) continue;
+      if (!estimated[field] || field == kDocumentField) continue;
       double m_total = 0;
       for (const double tally : m_tally[field]) m_total += tally;
       for (size_t level = 0; level < m_tally[field].size(); ++level) {
@@ -1029,6 +1097,11 @@ EmOutcome RunEmSession(const std::vector<PatternCount>& patterns, const FieldMas
         change = std::max(change, std::abs(m - parameters.m[field][level]));
         parameters.m[field][level] = m;
       }
+    }
+    if (estimated[kDocumentField]) {
+      const double compared_before = parameters.document_compared_m;
+      parameters.SetDocumentM(documents_agree / (matches + 2 * kPseudoCount));
+      change = std::max(change, std::abs(parameters.document_compared_m - compared_before));
     }
     const double next_lambda = std::clamp(matches / total, kFloor, 1.0 - kFloor);
     change = std::max(change, std::abs(next_lambda - lambda));
@@ -1072,14 +1145,18 @@ LinkageModel ToModel(const Parameters& parameters) {
   model.lambda = parameters.lambda;
   auto add = [&](std::string name, size_t field, const std::vector<double>& u, bool collapse_exact) {
     LinkageField out{std::move(name), {}};
+    const bool document = field == kDocumentField;
+    const double compared_m = document ? parameters.document_compared_m : 1.0;
+    const double compared_u = document ? parameters.document_compared_u : 1.0;
     for (size_t level = 0; level < kFields[field].levels.size(); ++level) {
       const bool collapsed = collapse_exact && IsExactName(static_cast<uint8_t>(level));
       const double level_m = collapsed ? Parameters::ExactSum(parameters.m[field]) : parameters.m[field][level];
       double level_u = collapsed ? Parameters::ExactSum(u) : u[level];
       if (level_u <= 1e-12) level_u = level_m;  // a name frequency bucket no name falls in: it weighs nothing
-      out.levels.push_back({std::string(kFields[field].levels[level]), level_m, level_u, 0.0});
+      out.levels.push_back(
+          {std::string(kFields[field].levels[level]), compared_m * level_m, compared_u * level_u, 0.0});
     }
-    out.levels.push_back({"missing", 1.0, 1.0, 0.0});
+    out.levels.push_back({"missing", document ? 1.0 - compared_m : 1.0, document ? 1.0 - compared_u : 1.0, 0.0});
     model.fields.push_back(std::move(out));
   };
   for (size_t field = 0; field < kFieldCount; ++field) {
@@ -1114,7 +1191,7 @@ bool ModelFits(const LinkageModel& model) {
   if (model.fields.size() != kModelRows || model.lambda <= 0 || model.lambda >= 1) return false;
   for (size_t row = 0; row < kModelRows; ++row) {
     const size_t field = row == kEnglishSameChineseRow ? kEnglishField : (row == kSexSameChineseRow ? kSexField : row);
-    if (model.fields[row].levels.size() < kFields[field].levels.size()) return false;
+    if (model.fields[row].levels.size() < Radix(field)) return false;
   }
   return true;
 }
@@ -1122,7 +1199,7 @@ bool ModelFits(const LinkageModel& model) {
 double PatternWeight(const LinkageModel& model, const Levels& levels) {
   double weight = 0;
   for (size_t field = 0; field < kFieldCount; ++field) {
-    if (IsMissing(field, levels[field])) continue;
+    if (IsMissing(field, levels[field]) && !MissingWeighs(field)) continue;
     weight += model.fields[ModelRow(field, levels)].levels[levels[field]].Weight();
   }
   return weight;
@@ -1216,7 +1293,7 @@ std::string LinkageModel::Describe() const {
   out += fmt::format("  {:<26} {:<15} {:>10} {:>10} {:>8} {:>12}\n", "field", "level", "m", "u", "weight", "pairs");
   for (const LinkageField& field : fields) {
     for (const LinkageLevel& level : field.levels) {
-      if (level.name == "missing") {
+      if (level.name == "missing" && level.m == 1.0 && level.u == 1.0) {
         out += fmt::format("  {:<26} {:<15} {:>10} {:>10} {:>8} {:>12.0f}\n", field.name, level.name, "-", "-", "0",
                            level.pairs);
         continue;

@@ -18,9 +18,11 @@ struct LinkageRecord {
   std::string given_en;                 ///< LatinKey(given names joined, no spaces)
   std::string sex;                      ///< "male", "female" or ""
   std::string birth_date;               ///< "YYYY-MM-DD", "YYYY-MM", "YYYY" or ""
-  std::vector<std::string> ids;         ///< opaque document keys ("hkid:<hash>"), equal means same document
-  std::vector<std::string> phones;      ///< digits, compare the last 8
-  std::string district;                 ///< district code or name
+  /// Document keys "kind:<number hash>": equal keys are the same document; two different numbers of a kind kept
+  /// for life ("hkid", "twid") disagree; other kinds ("passport", "other") are compared only for agreement.
+  std::vector<std::string> ids;
+  std::vector<std::string> phones;  ///< digits, compare the last 8
+  std::string district;             ///< district code or name
 };
 
 /// How FindDuplicates blocks, estimates and decides.
@@ -39,7 +41,7 @@ struct LinkageOptions {
 struct LinkagePair {
   long long left_id = 0;                ///< the smaller id
   long long right_id = 0;               ///< the larger id
-  double weight = 0;                    ///< Σ log2(m/u) over the fields that are present on both records
+  double weight = 0;                    ///< Σ log2(m/u) over the fields present on both records (and the document)
   double probability = 0;               ///< posterior probability that the two records are one person
   std::vector<std::string> agreements;  ///< "field:level" for every field, missing ones as "field:missing"
 };
@@ -54,7 +56,9 @@ struct LinkageLevel {
   [[nodiscard]] double Weight() const;
 };
 
-/// One compared field and its levels (a value missing on either side is a level of its own with weight 0).
+/// One compared field and its levels. A value missing on either side is a level of its own, "missing", which weighs 0
+/// except for the document, where it means that the two records' documents cannot be compared (the registry keeps
+/// a person's second record without a registered number, so that is evidence; its m and u are estimated).
 /// After the seven fields come two rows used when the Chinese names agree exactly: "english_name|same_chinese"
 /// and "sex|same_chinese" (the same m, but u among people who share a Chinese name).
 struct LinkageField {

@@ -1,13 +1,24 @@
-// Registry linkage: the Fellegi–Sunter duplicate finder, and the synthetic population it is measured on.
+// Registry linkage: the Fellegi–Sunter duplicate finder, how the batch detection reads the registry for it, and the
+// synthetic population it is measured on.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
+#include "audit/audit_log.hpp"
+#include "auth/unit_service.hpp"
 #include "bench/registry/population.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "registry/detection.hpp"
 #include "registry/identity.hpp"
 #include "registry/linkage.hpp"
+#include "registry/person_store.hpp"
 #include "registry/text.hpp"
 
 namespace welfare::registry::linkage_test {
@@ -82,13 +93,27 @@ struct Population {
   long long true_pairs = 0;
 };
 
-Population MakePopulation(long long count, unsigned long long seed) {
+/// How the records reach the linkage: as generated, or as the registry holds them, where the server refuses a
+/// second record with a registered number (document_registered), so an extra record of a person keeps no document
+/// of a kind and number already registered (as load_registry loads them).
+enum class Source { kGenerated, kRegistry };
+
+Population MakePopulation(long long count, unsigned long long seed, Source source = Source::kGenerated) {
   bench::PopulationOptions options;
   options.records = count;
   options.seed = seed;
   Population population;
+  std::set<std::string> registered;
   const auto summary = bench::GeneratePopulation(options, [&](const GeneratedRecord& record) {
-    population.records.push_back(FromGenerated(record, static_cast<long long>(population.records.size()) + 1));
+    GeneratedRecord kept = record;
+    if (source == Source::kRegistry && !kept.id_type.empty() &&
+        !registered
+             .insert(kept.id_type + ":" + CanonicalDocumentNumber(kept.id_type, kept.id_number, nullptr).value_or(""))
+             .second) {
+      kept.id_type.clear();
+      kept.id_number.clear();
+    }
+    population.records.push_back(FromGenerated(kept, static_cast<long long>(population.records.size()) + 1));
     population.person_of.push_back(record.person_key);
   });
   population.true_pairs = summary.true_pairs;
@@ -98,6 +123,21 @@ Population MakePopulation(long long count, unsigned long long seed) {
 const Population& Background() {
   static const Population population = MakePopulation(4000, 11);
   return population;
+}
+
+/// The background as the registry holds it: no two records share a registered document.
+const Population& RegistryBackground() {
+  static const Population population = MakePopulation(4000, 11, Source::kRegistry);
+  return population;
+}
+
+/// The model's levels by field and level name.
+std::map<std::string, std::map<std::string, LinkageLevel>> LevelsOf(const LinkageModel& model) {
+  std::map<std::string, std::map<std::string, LinkageLevel>> levels;
+  for (const auto& field : model.fields) {
+    for (const auto& level : field.levels) levels[field.name][level.name] = level;
+  }
+  return levels;
 }
 
 bool Linked(const LinkageResult& result, long long left, long long right) {
@@ -236,10 +276,7 @@ TEST(LinkageFindDuplicates, EmRecoversMAboveUForNamesAndDates) {
   EXPECT_GT(result.model.iterations, 0);
   EXPECT_GT(result.model.lambda, 0.0);
   EXPECT_LT(result.model.lambda, 0.5);
-  std::map<std::string, std::map<std::string, LinkageLevel>> levels;
-  for (const auto& field : result.model.fields) {
-    for (const auto& level : field.levels) levels[field.name][level.name] = level;
-  }
+  auto levels = LevelsOf(result.model);
   for (const std::string field : {"chinese_name", "english_name"}) {
     EXPECT_GT(levels[field]["exact_rare"].m, levels[field]["exact_rare"].u) << field;
     EXPECT_GT(levels[field]["exact_uncommon"].m, levels[field]["exact_uncommon"].u) << field;
@@ -254,6 +291,166 @@ TEST(LinkageFindDuplicates, EmRecoversMAboveUForNamesAndDates) {
   EXPECT_GT(levels["document"]["agree"].m, levels["document"]["agree"].u);
   EXPECT_GT(levels["document"]["agree"].Weight(), 5.0);
   EXPECT_NE(result.model.Describe().find("birth_date"), std::string::npos);
+}
+
+TEST(LinkageDocuments, DisagreeingNumbersWeighTheSameWhetherOrNotDuplicatesKeepTheirDocuments) {
+  // As generated, records of one person share their document; in the registry they never do (the second record was
+  // registered without it), so nothing there shows how often records of one person disagree: the weight of two
+  // different numbers is fixed at log2(0.01 / u), u ≈ 1, either way.
+  const auto generated = LevelsOf(FindDuplicates(Background().records, LinkageOptions{}).model);
+  const auto registry = LevelsOf(FindDuplicates(RegistryBackground().records, LinkageOptions{}).model);
+  for (const auto* levels : {&generated, &registry}) {
+    EXPECT_NEAR(levels->at("document").at("disagree").Weight(), std::log2(0.01), 0.1);
+  }
+  EXPECT_GT(generated.at("document").at("agree").Weight(), 10.0);
+  // In the registry a pair whose documents cannot be compared is a little more likely one person, as generated a
+  // little less (two records of one person more often have documents of one kind than two records at random).
+  EXPECT_GT(registry.at("document").at("missing").Weight(), 0.0);
+  EXPECT_LT(generated.at("document").at("missing").Weight(), registry.at("document").at("missing").Weight());
+}
+
+TEST(LinkageDocuments, TwoIdentityCardNumbersSetTwinsApart) {
+  const auto twin = [](long long id, std::string_view chinese, std::string_view given, std::string document) {
+    auto builder = PersonBuilder(id)
+                       .Chinese(chinese)
+                       .English("HO", given)
+                       .Sex("female")
+                       .Born("2015-11-09")
+                       .Phone("2651 1278")
+                       .District("Yuen Long");
+    if (!document.empty()) builder.Document(std::move(document));
+    return builder.Build();
+  };
+  const auto model = FindDuplicates(RegistryBackground().records, LinkageOptions{}).model;
+  const auto without = ScorePair(twin(1, "何曉彤", "Hiu Tung", ""), twin(2, "何若金", "Yeuk Kam", ""), model);
+  const auto with =
+      ScorePair(twin(1, "何曉彤", "Hiu Tung", "hkid:Y1234567"), twin(2, "何若金", "Yeuk Kam", "hkid:Y7654321"), model);
+  EXPECT_TRUE(Has(without.agreements, "document:missing"));
+  EXPECT_TRUE(Has(with.agreements, "document:disagree"));
+  EXPECT_LT(with.weight, without.weight - 6.0);
+  EXPECT_LT(with.probability, without.probability);
+}
+
+TEST(LinkageDocuments, PassportsAndOtherDocumentsOnlyAgree) {
+  // A passport is issued again with a new number, and "other" holds many kinds: two different numbers say nothing.
+  const auto person = [](long long id, std::string document) {
+    return PersonBuilder(id).Chinese("陳大文").Born("1980-05-12").Document(std::move(document)).Build();
+  };
+  const LinkageModel model;
+  EXPECT_TRUE(Has(ScorePair(person(1, "passport:K1"), person(2, "passport:K2"), model).agreements, "document:missing"));
+  EXPECT_TRUE(Has(ScorePair(person(1, "other:M1"), person(2, "other:M2"), model).agreements, "document:missing"));
+  EXPECT_TRUE(Has(ScorePair(person(1, "passport:K1"), person(2, "passport:K1"), model).agreements, "document:agree"));
+  EXPECT_TRUE(Has(ScorePair(person(1, "hkid:A1"), person(2, "hkid:A2"), model).agreements, "document:disagree"));
+  EXPECT_TRUE(Has(ScorePair(person(1, "hkid:A1"), person(2, "twid:A2"), model).agreements, "document:missing"));
+}
+
+TEST(LinkageDetection, HongKongBirthCertificatesAreComparedAsIdentityCards) {
+  // A Hong Kong birth certificate carries the number of the identity card the child is issued later.
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", ""), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "HK"), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "HKSAR"), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "Hong Kong SAR"), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "中華人民共和國香港特別行政區"), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "TW"), "birth_cert");
+  EXPECT_EQ(LinkageDocumentKind("birth_cert", "台灣"), "birth_cert");
+  EXPECT_EQ(LinkageDocumentKind("hkid", ""), "hkid");
+  EXPECT_EQ(LinkageDocumentKind("twid", "TW"), "twid");
+  EXPECT_EQ(LinkageDocumentKind("passport", "HK"), "passport");
+}
+
+TEST(LinkageDetection, EstimatedBirthDatesAreComparedByTheYear) {
+  EXPECT_EQ(LinkageBirthDate("1940-07-01", "estimated"), "1940");
+  EXPECT_EQ(LinkageBirthDate("1940-07-01", "full"), "1940-07-01");
+  EXPECT_EQ(LinkageBirthDate("1975-03", "year_month"), "1975-03");
+  EXPECT_EQ(LinkageBirthDate("", ""), "");
+  const auto person = [](long long id, std::string_view born, std::string_view precision) {
+    return PersonBuilder(id).Chinese("何亞妹").Born(LinkageBirthDate(born, precision)).Build();
+  };
+  const LinkageModel model;
+  EXPECT_TRUE(Has(ScorePair(person(1, "1940-07-01", "estimated"), person(2, "1940-03-15", "full"), model).agreements,
+                  "birth_date:partial"));
+  EXPECT_TRUE(
+      Has(ScorePair(person(1, "1940-07-01", "estimated"), person(2, "1941-07-01", "estimated"), model).agreements,
+          "birth_date:disagree"));
+}
+
+/// A migrated SQLite registry with one unit, for reading it as the detection job does.
+class LinkageRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           (std::string("welfare-linkage-") + info->name() + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    database_ = std::make_unique<db::Database>(*db::ParseDatabaseUrl("sqlite://" + (dir_ / "t.db").string()), 2);
+    (void)db::ApplyMigrations(*database_);
+    audit_ = std::make_unique<audit::AuditLog>(*database_);
+    auth::UnitService units(*database_, *audit_);
+    auto unit = database_->Write<auth::Unit>([&](soci::session& sql) {
+      return units.CreateTrusted(
+          sql, audit::Actor{.request_id = "test", .client_ip = "127.0.0.1"},
+          auth::Unit{.kind = "service_unit", .code = "IFSC", .name_zh = "中心", .name_en = "Centre"});
+    });
+    ASSERT_TRUE(unit.has_value());
+    unit_id_ = unit->id;
+  }
+  void TearDown() override {
+    audit_.reset();
+    database_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  /// Registers a person with one document (its number hash given) and returns the id.
+  long long Register(std::string chinese_name, std::string birth_date, std::string precision, std::string doc_type,
+                     std::string number_hash, std::optional<std::string> issuer) {
+    Person person;
+    person.chinese_name = std::move(chinese_name);
+    person.birth_date = std::move(birth_date);
+    person.birth_precision = std::move(precision);
+    person.registered_unit_id = unit_id_;
+    person.documents.push_back({.doc_type = std::move(doc_type),
+                                .number_sealed = "sealed",
+                                .number_hash = std::move(number_hash),
+                                .number_masked = "masked",
+                                .issuer = std::move(issuer)});
+    auto id = database_->Write<long long>([&](soci::session& sql) -> Result<long long> {
+      return PersonStore(database_->dialect()).Insert(sql, person, FormatTime(Now()));
+    });
+    EXPECT_TRUE(id.has_value());
+    return id.value_or(0);
+  }
+
+  std::vector<LinkageRecord> Load() {
+    auto records = database_->Read<std::vector<LinkageRecord>>(
+        [](soci::session& sql) -> Result<std::vector<LinkageRecord>> { return LoadLinkageRecords(sql); });
+    EXPECT_TRUE(records.has_value());
+    return records.value_or(std::vector<LinkageRecord>{});
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<db::Database> database_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  long long unit_id_ = 0;
+};
+
+TEST_F(LinkageRegistryTest, ReadsBirthCertificatesAndEstimatedDatesAsTheEngineComparesThem) {
+  const long long parent = Register("石國華", "1995-09-18", "full", "hkid", "hash-parent", "HK");
+  const long long child = Register("石國華", "2018-04-01", "full", "birth_cert", "hash-child", "香港");
+  const long long child_again = Register("石國華", "2018-04-01", "full", "hkid", "hash-child", std::nullopt);
+  const long long elder = Register("何亞妹", "1940-07-01", "estimated", "birth_cert", "hash-elder", "TW");
+  const auto records = Load();
+  ASSERT_EQ(records.size(), 4U);
+  std::map<long long, LinkageRecord> by_id;
+  for (const auto& record : records) by_id[record.id] = record;
+  EXPECT_EQ(by_id[child].ids, std::vector<std::string>{"hkid:hash-child"});
+  EXPECT_EQ(by_id[child_again].ids, std::vector<std::string>{"hkid:hash-child"});
+  EXPECT_EQ(by_id[elder].ids, std::vector<std::string>{"birth_cert:hash-elder"});
+  EXPECT_EQ(by_id[elder].birth_date, "1940");
+  EXPECT_EQ(by_id[parent].birth_date, "1995-09-18");
+  const LinkageModel model;
+  EXPECT_TRUE(Has(ScorePair(by_id[child], by_id[child_again], model).agreements, "document:agree"));
+  EXPECT_TRUE(Has(ScorePair(by_id[parent], by_id[child], model).agreements, "document:disagree"));
 }
 
 TEST(LinkageFindDuplicates, GeneratedPopulationReachesHighF1) {
