@@ -14,9 +14,10 @@ namespace welfare::app {
 
 size_t WorkerThreads(const Config& config) {
   if (config.threads > 0) return config.threads;
+  // Handlers block on the database (a PostgreSQL round trip, an fsync at commit, SQLite's one writer at a time),
+  // so there are more of them than cores: with one per core, two commits waiting on the disk held up every read.
   const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
-  const bool postgresql = config.database_url.starts_with("postgres");
-  return postgresql ? std::max<size_t>(8, 4 * cores) : std::max<size_t>(2, cores);
+  return std::max<size_t>(8, 4 * cores);
 }
 
 size_t DatabasePoolSize(const Config& config) {

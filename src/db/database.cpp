@@ -1,7 +1,9 @@
 #include "db/database.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 
 #include <libpq-fe.h>
@@ -13,6 +15,7 @@ namespace {
 
 constexpr long long kSqliteMmapBytes = 2LL * 1024 * 1024 * 1024;
 constexpr long long kSqliteCacheKibibytes = -64 * 1024;  // negative: KiB rather than pages
+constexpr std::chrono::milliseconds kCheckpointInterval{500};
 
 const soci::backend_factory& Factory(Dialect dialect) {
   return dialect == Dialect::kSqlite ? *soci::factory_sqlite3() : *soci::factory_postgresql();
@@ -106,13 +109,44 @@ Database::Database(Location location, size_t pool_size)
       // with the default (no map, 2 MiB), large registries spend much of a search in pread.
       sql << "PRAGMA mmap_size=" << kSqliteMmapBytes;
       sql << "PRAGMA cache_size=" << kSqliteCacheKibibytes;
+      sql << "PRAGMA wal_autocheckpoint=0";  // CheckpointLoop does it
     } else {
       sql << "SET TIME ZONE 'UTC'";
     }
   }
+  if (location_.dialect == Dialect::kSqlite) {
+    checkpointer_ = std::make_unique<soci::session>(Factory(location_.dialect), location_.connect_string);
+    *checkpointer_ << "PRAGMA busy_timeout=1000";
+    checkpoint_thread_ = std::jthread([this](const std::stop_token& stop) { CheckpointLoop(stop); });
+  }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (checkpoint_thread_.joinable()) {
+    checkpoint_thread_.request_stop();
+    checkpoint_thread_.join();
+  }
+}
+
+void Database::CheckpointLoop(const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, stop, kCheckpointInterval, [] { return false; });
+    }
+    if (stop.stop_requested()) break;
+    try {
+      *checkpointer_ << "PRAGMA wal_checkpoint(PASSIVE)";
+    } catch (const std::exception&) {  // busy or locked: the next round tries again
+    }
+  }
+  try {
+    *checkpointer_ << "PRAGMA wal_checkpoint(PASSIVE)";
+  } catch (const std::exception&) {  // the last connection to close checkpoints anyway
+  }
+}
 
 namespace {
 thread_local const Database* writing_on = nullptr;

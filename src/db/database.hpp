@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <soci/soci.h>
 
@@ -121,9 +122,16 @@ class Database {
     bool held_ = false;
   };
 
+  /// SQLite: copies the write-ahead log into the database file in the background (a passive checkpoint, which
+  /// blocks neither readers nor writers) instead of in whichever request's commit crosses the auto-checkpoint
+  /// size, where it held a handler thread for the length of a database file fsync.
+  void CheckpointLoop(const std::stop_token& stop);
+
   friend class Lease;
   Location location_;
   std::timed_mutex writer_;
+  std::unique_ptr<soci::session> checkpointer_;
+  std::jthread checkpoint_thread_;
   std::unique_ptr<soci::connection_pool> pool_;
   size_t pool_size_;
   std::atomic<size_t> in_use_{0};
