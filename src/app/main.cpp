@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
   serve->add_option("--web-root", config.web_root, "the built web console")
       ->envname("WELFARE_WEB_ROOT")
       ->capture_default_str();
-  serve->add_option("--threads", config.threads, "handler threads (0: four per core, at least 8)")
+  serve
+      ->add_option("--threads", config.threads,
+                   "handler threads (0: one per core on SQLite, four per core on PostgreSQL)")
       ->envname("WELFARE_THREADS")
       ->capture_default_str();
   serve->add_option("--db-pool", config.db_pool, "database connections")
