@@ -646,37 +646,9 @@ class ScratchSystem {
   [[nodiscard]] unsigned short Serve() {
     const unsigned short port = FreePort();
     const std::string log = (environment_.dir() / (name_ + ".log")).string();
-    std::vector<std::string> args = {std::getenv("WELFARE_BIN"), "serve",  "--database", database_url_,
-                                     "--secret-key-file",        key_file_};
-    args.insert(args.end(), {"--listen", "127.0.0.1", "--port", std::to_string(port), "--threads", "2"});
-    args.insert(args.end(), {"--web-root", (environment_.dir() / "web").string()});
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test process
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv.front(), argv.data());
-      _exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      try {
-        Client client(port);
-        if (client.Get("/readyz").status == 200) return port;
-      } catch (const std::exception&) {  // not listening yet
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    throw std::runtime_error("the server on " + database_url_ + " did not become ready; see " + log);
+    pid_ = StartWelfareServer(std::getenv("WELFARE_BIN"), database_url_, key_file_, port,
+                              {"--threads", "2", "--web-root", (environment_.dir() / "web").string()}, log);
+    return port;
   }
 
  private:

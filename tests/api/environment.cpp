@@ -132,11 +132,10 @@ void ServerEnvironment::SetUp() {
   pid_ = StartServer(port_, {"--web-root", web_root}, log);
 }
 
-pid_t ServerEnvironment::StartServer(unsigned short port, const std::vector<std::string>& extra,
-                                     const std::string& log) const {
-  std::vector<std::string> args = {binary_,     "serve",    "--database", database_url_, "--secret-key-file",
-                                   key_file(),  "--listen", "127.0.0.1",  "--port",      std::to_string(port),
-                                   "--threads", "4"};
+pid_t StartWelfareServer(const std::string& binary, const std::string& database_url, const std::string& key_file,
+                         unsigned short port, const std::vector<std::string>& extra, const std::string& log) {
+  std::vector<std::string> args = {binary,   "serve",    "--database", database_url, "--secret-key-file",
+                                   key_file, "--listen", "127.0.0.1",  "--port",     std::to_string(port)};
   args.insert(args.end(), extra.begin(), extra.end());
   const pid_t pid = fork();
   if (pid == 0) {
@@ -147,7 +146,7 @@ pid_t ServerEnvironment::StartServer(unsigned short port, const std::vector<std:
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    execv(binary_.c_str(), argv.data());
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -165,6 +164,13 @@ pid_t ServerEnvironment::StartServer(unsigned short port, const std::vector<std:
   std::stringstream text;
   text << in.rdbuf();
   throw std::runtime_error("the server did not become ready:\n" + text.str());
+}
+
+pid_t ServerEnvironment::StartServer(unsigned short port, const std::vector<std::string>& extra,
+                                     const std::string& log) const {
+  std::vector<std::string> args = {"--threads", "4"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return StartWelfareServer(binary_, database_url_, key_file(), port, args, log);
 }
 
 int ServerEnvironment::Stop() {

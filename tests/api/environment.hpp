@@ -16,6 +16,12 @@ struct CommandResult {
   std::string output;
 };
 
+/// Starts `binary serve` on 127.0.0.1:`port` with this database and key file (and `extra` arguments), logging to
+/// `log`, and waits until it is ready; throws with the log when it is not within 60 s. The caller stops it.
+[[nodiscard]] pid_t StartWelfareServer(const std::string& binary, const std::string& database_url,
+                                       const std::string& key_file, unsigned short port,
+                                       const std::vector<std::string>& extra, const std::string& log);
+
 /// The running server of the test process.
 class ServerEnvironment {
  public:
