@@ -1,7 +1,7 @@
 import { Alert, Anchor, Box, Button, Card, Code, FileInput, Group, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { saveFile } from '../api/client';
@@ -103,6 +103,48 @@ function Count({ label, value, testId }: { label: string; value: number; testId:
   );
 }
 
+/** One table of the import report under its heading, scrollable at tablet width. */
+function ReportTable({
+  id,
+  title,
+  columns,
+  testId,
+  striped = false,
+  after,
+  children,
+}: {
+  id: string;
+  title: string;
+  columns: string[];
+  testId: string;
+  striped?: boolean;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <Title order={2} fz="h4" mb="xs" id={id}>
+        {title}
+      </Title>
+      <Table.ScrollContainer minWidth={400} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-labelledby': id } }}>
+        <Table striped={striped} withTableBorder verticalSpacing="xs" data-testid={testId}>
+          <Table.Thead>
+            <Table.Tr>
+              {columns.map((column) => (
+                <Table.Th scope="col" key={column}>
+                  {column}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>{children}</Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {after}
+    </section>
+  );
+}
+
 function ReportView({ report, mode }: { report: ImportReport; mode: ImportRequest['mode'] }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language as Locale;
@@ -121,104 +163,74 @@ function ReportView({ report, mode }: { report: ImportReport; mode: ImportReques
         <Count label={t('import.households')} value={report.households} testId="count-households" />
       </SimpleGrid>
       {report.errors.length > 0 ? (
-        <section aria-labelledby="import-errors-title">
-          <Title order={2} fz="h4" mb="xs" id="import-errors-title">
-            {t('import.errorsTitle')}
-          </Title>
-          <Table.ScrollContainer minWidth={400} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-labelledby': 'import-errors-title' } }}>
-            <Table striped withTableBorder verticalSpacing="xs" data-testid="import-errors">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('import.line')}</Table.Th>
-                  <Table.Th scope="col">{t('import.column')}</Table.Th>
-                  <Table.Th scope="col">{t('import.problem')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {report.errors.map((error, index) => (
-                  <Table.Tr key={`${error.line}-${error.column}-${error.code}-${index}`} data-testid="import-error" data-line={error.line} data-column={error.column} data-code={error.code}>
-                    <Table.Td>{error.line}</Table.Td>
-                    <Table.Td>{error.column ? <Code>{error.column}</Code> : '—'}</Table.Td>
-                    <Table.Td>{error.message[language] ?? error.message.en ?? error.code}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {hidden > 0 ? (
-            <Text size="sm" c="dimmed" mt="xs">
-              {t('import.moreErrors', { n: hidden })}
-            </Text>
-          ) : null}
-        </section>
+        <ReportTable
+          id="import-errors-title"
+          title={t('import.errorsTitle')}
+          columns={[t('import.line'), t('import.column'), t('import.problem')]}
+          testId="import-errors"
+          striped
+          after={
+            hidden > 0 ? (
+              <Text size="sm" c="dimmed" mt="xs">
+                {t('import.moreErrors', { n: hidden })}
+              </Text>
+            ) : null
+          }
+        >
+          {report.errors.map((error, index) => (
+            <Table.Tr key={`${error.line}-${error.column}-${error.code}-${index}`} data-testid="import-error" data-line={error.line} data-column={error.column} data-code={error.code}>
+              <Table.Td>{error.line}</Table.Td>
+              <Table.Td>{error.column ? <Code>{error.column}</Code> : '—'}</Table.Td>
+              <Table.Td>{error.message[language] ?? error.message.en ?? error.code}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ReportTable>
       ) : null}
       {report.duplicates_in_file.length > 0 ? (
-        <section aria-labelledby="import-file-duplicates-title">
-          <Title order={2} fz="h4" mb="xs" id="import-file-duplicates-title">
-            {t('import.inFileTitle')}
-          </Title>
-          <Table.ScrollContainer minWidth={400} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-labelledby': 'import-file-duplicates-title' } }}>
-            <Table withTableBorder verticalSpacing="xs" data-testid="duplicates-in-file">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('import.line')}</Table.Th>
-                  <Table.Th scope="col">{t('import.otherLine')}</Table.Th>
-                  <Table.Th scope="col">{t('person.match')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {report.duplicates_in_file.map((duplicate) => (
-                  <Table.Tr key={`${duplicate.line}-${duplicate.other_line}`} data-line={duplicate.line}>
-                    <Table.Td>{duplicate.line}</Table.Td>
-                    <Table.Td>{duplicate.other_line}</Table.Td>
-                    <Table.Td>
-                      <Stack gap={4}>
-                        <ScoreBar score={duplicate.score} />
-                        <ReasonChips reasons={duplicate.reasons} />
-                      </Stack>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </section>
+        <ReportTable
+          id="import-file-duplicates-title"
+          title={t('import.inFileTitle')}
+          columns={[t('import.line'), t('import.otherLine'), t('person.match')]}
+          testId="duplicates-in-file"
+        >
+          {report.duplicates_in_file.map((duplicate) => (
+            <Table.Tr key={`${duplicate.line}-${duplicate.other_line}`} data-line={duplicate.line}>
+              <Table.Td>{duplicate.line}</Table.Td>
+              <Table.Td>{duplicate.other_line}</Table.Td>
+              <Table.Td>
+                <Stack gap={4}>
+                  <ScoreBar score={duplicate.score} />
+                  <ReasonChips reasons={duplicate.reasons} />
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ReportTable>
       ) : null}
       {report.duplicates_in_registry.length > 0 ? (
-        <section aria-labelledby="import-registry-duplicates-title">
-          <Title order={2} fz="h4" mb="xs" id="import-registry-duplicates-title">
-            {t('import.inRegistryTitle')}
-          </Title>
-          <Table.ScrollContainer minWidth={400} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-labelledby': 'import-registry-duplicates-title' } }}>
-            <Table withTableBorder verticalSpacing="xs" data-testid="duplicates-in-registry">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('import.line')}</Table.Th>
-                  <Table.Th scope="col">{t('import.existingRecord')}</Table.Th>
-                  <Table.Th scope="col">{t('person.match')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {report.duplicates_in_registry.map((duplicate) => (
-                  <Table.Tr key={`${duplicate.line}-${duplicate.person_id}`} data-line={duplicate.line} data-person-id={duplicate.person_id}>
-                    <Table.Td>{duplicate.line}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/persons/${duplicate.person_id}`} size="sm">
-                        {t('person.recordNumber', { id: duplicate.person_id })}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={4}>
-                        <ScoreBar score={duplicate.score} />
-                        <ReasonChips reasons={duplicate.reasons} />
-                      </Stack>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </section>
+        <ReportTable
+          id="import-registry-duplicates-title"
+          title={t('import.inRegistryTitle')}
+          columns={[t('import.line'), t('import.existingRecord'), t('person.match')]}
+          testId="duplicates-in-registry"
+        >
+          {report.duplicates_in_registry.map((duplicate) => (
+            <Table.Tr key={`${duplicate.line}-${duplicate.person_id}`} data-line={duplicate.line} data-person-id={duplicate.person_id}>
+              <Table.Td>{duplicate.line}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/persons/${duplicate.person_id}`} size="sm">
+                  {t('person.recordNumber', { id: duplicate.person_id })}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4}>
+                  <ScoreBar score={duplicate.score} />
+                  <ReasonChips reasons={duplicate.reasons} />
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ReportTable>
       ) : null}
     </Stack>
   );
