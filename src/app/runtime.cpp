@@ -22,8 +22,16 @@ size_t WorkerThreads(const Config& config) {
   return postgresql ? std::max<size_t>(8, 4 * cores) : std::max<size_t>(2, cores);
 }
 
+size_t WriteThreads(const Config& config) {
+  if (config.threads > 0 || config.database_url.starts_with("postgres")) return 0;
+  // SQLite: requests that may write wait mostly for the write lock and the commit's fsync, not for a core. On a
+  // pool of their own they cannot hold up searches, and enough of them wait together to share one commit.
+  const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+  return std::max<size_t>(4, 2 * cores);
+}
+
 size_t DatabasePoolSize(const Config& config) {
-  return config.db_pool > 0 ? config.db_pool : WorkerThreads(config) + 2;
+  return config.db_pool > 0 ? config.db_pool : WorkerThreads(config) + WriteThreads(config) + 2;
 }
 
 Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {

@@ -149,20 +149,165 @@ void Database::CheckpointLoop(const std::stop_token& stop) {
 }
 
 namespace {
-thread_local const Database* writing_on = nullptr;
-}  // namespace
 
-Database::WriterTurn::WriterTurn(Database& database) : database_(database) {
-  if (database_.dialect() != Dialect::kSqlite || writing_on == &database_) return;
-  // As long as SQLite's own busy timeout: after that, SQLite's busy handler decides.
-  held_ = database_.writer_.try_lock_for(std::chrono::seconds(10));
-  if (held_) writing_on = &database_;
+/// The transaction of the group whose work runs on this thread, for a Write nested in another.
+thread_local const Database* grouped_database = nullptr;
+thread_local soci::session* grouped_session = nullptr;
+
+bool InTransaction(soci::session& sql) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  return sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
 }
 
-Database::WriterTurn::~WriterTurn() {
-  if (!held_) return;
-  writing_on = nullptr;
-  database_.writer_.unlock();
+/// Runs `work` in a savepoint on `sql`; true when its changes were kept.
+bool RunInSavepoint(soci::session& sql, const std::function<bool(soci::session&)>& work) {
+  sql << "SAVEPOINT grouped_write";
+  bool keep = false;
+  try {
+    keep = work(sql);
+  } catch (...) {
+    // SQLite rolls the whole transaction back after some errors (a full disk, an I/O error): nothing to undo.
+    if (InTransaction(sql)) {
+      sql << "ROLLBACK TO grouped_write";
+      sql << "RELEASE grouped_write";
+    }
+    throw;
+  }
+  if (!keep) sql << "ROLLBACK TO grouped_write";
+  sql << "RELEASE grouped_write";
+  return keep;
+}
+
+}  // namespace
+
+struct Database::CommitGroup {
+  std::unique_ptr<Lease> lease;  ///< the connection holding the group's transaction, once begun
+  size_t joined = 0;             ///< members, the leader included
+  size_t finished = 0;           ///< members whose work has run
+  bool running = false;          ///< the transaction is open: members may run
+  bool closed = false;           ///< no more members
+  bool done = false;             ///< committed, or failed with `failure`
+  std::exception_ptr failure;    ///< why nothing of the group was committed
+  bool holds_writer = false;     ///< the leader holds Database::writer_
+  std::mutex turn;               ///< one member's work at a time on the connection
+};
+
+void Database::WriteInGroup(const std::function<bool(soci::session&)>& work) {
+  if (grouped_database == this) {
+    (void)RunInSavepoint(*grouped_session, work);
+    return;
+  }
+  std::shared_ptr<CommitGroup> group;
+  bool leader = false;
+  {
+    std::lock_guard lock(groups_mutex_);
+    if (!open_group_ || open_group_->closed) {
+      open_group_ = std::make_shared<CommitGroup>();
+      leader = true;
+    }
+    group = open_group_;
+    ++group->joined;
+  }
+  if (leader) {
+    BeginGroup(*group);
+  } else {
+    std::unique_lock lock(groups_mutex_);
+    groups_changed_.wait(lock, [&] { return group->running || group->done; });
+  }
+  std::exception_ptr own_error;
+  bool kept = false;
+  {
+    std::lock_guard turn(group->turn);
+    std::unique_lock lock(groups_mutex_);
+    const bool broken = static_cast<bool>(group->failure);
+    lock.unlock();
+    if (broken) {
+      own_error = group->failure;
+    } else {
+      soci::session& sql = **group->lease;
+      grouped_database = this;
+      grouped_session = &sql;
+      try {
+        kept = RunInSavepoint(sql, work);
+      } catch (...) {
+        own_error = std::current_exception();
+      }
+      grouped_database = nullptr;
+      grouped_session = nullptr;
+      if (!InTransaction(sql)) {
+        // An error rolled back the whole transaction: the members before this one lost their work too.
+        lock.lock();
+        group->failure = std::make_exception_ptr(
+            soci::soci_error("the write was rolled back with its commit group after an error in the database"));
+        if (!own_error) own_error = group->failure;
+        lock.unlock();
+      }
+    }
+    lock.lock();
+    ++group->finished;
+  }
+  groups_changed_.notify_all();
+  if (leader) {
+    CommitGroupWork(group);
+  } else if (kept && !own_error) {
+    std::unique_lock lock(groups_mutex_);
+    groups_changed_.wait(lock, [&] { return group->done; });
+  }
+  if (own_error) std::rethrow_exception(own_error);
+  if (kept && group->failure) std::rethrow_exception(group->failure);
+}
+
+void Database::BeginGroup(CommitGroup& group) {
+  // As long as SQLite's own busy timeout: after that, SQLite's busy handler decides.
+  group.holds_writer = writer_.try_lock_for(std::chrono::seconds(10));
+  try {
+    group.lease = std::make_unique<Lease>(*this);
+    Begin(**group.lease, /*write=*/true);
+  } catch (...) {
+    std::lock_guard lock(groups_mutex_);
+    group.failure = std::current_exception();
+  }
+  {
+    std::lock_guard lock(groups_mutex_);
+    group.running = true;
+  }
+  groups_changed_.notify_all();
+}
+
+void Database::CommitGroupWork(const std::shared_ptr<CommitGroup>& group) {
+  {
+    std::unique_lock lock(groups_mutex_);
+    group->closed = true;
+    if (open_group_ == group) open_group_.reset();
+    groups_changed_.wait(lock, [&] { return group->finished == group->joined; });
+  }
+  if (!group->failure && group->lease) {
+    soci::session& sql = **group->lease;
+    try {
+      sql << "COMMIT";
+    } catch (...) {
+      std::lock_guard lock(groups_mutex_);
+      group->failure = std::current_exception();
+    }
+    if (InTransaction(sql)) {
+      try {
+        sql << "ROLLBACK";
+      } catch (...) {  // the connection may be gone; the failure above says why
+      }
+    }
+  } else if (group->lease && InTransaction(**group->lease)) {
+    try {
+      (**group->lease) << "ROLLBACK";
+    } catch (...) {  // as above
+    }
+  }
+  group->lease.reset();
+  if (group->holds_writer) writer_.unlock();
+  {
+    std::lock_guard lock(groups_mutex_);
+    group->done = true;
+  }
+  groups_changed_.notify_all();
 }
 
 PoolStats Database::Stats() const {

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -66,11 +68,23 @@ class Database {
   };
 
   /// Runs `work` in a read-write transaction: committed when it returns a value, rolled back on an
-  /// error or exception. On SQLite the write lock is taken at the start (BEGIN IMMEDIATE) so two
-  /// writers queue instead of failing half-way.
+  /// error or exception.
+  ///
+  /// On SQLite (one writer at a time, and each commit waits for an fsync) writers that arrive while another
+  /// commit is under way share the next transaction, each in a savepoint of its own: a group commit. A writer's
+  /// error or exception rolls back its own savepoint only; `Write` returns once the group's COMMIT is durable, and
+  /// throws if that COMMIT fails. A `Write` nested in another on the same thread runs in the enclosing
+  /// transaction (a savepoint), so it commits or rolls back with it.
   template <class T>
   [[nodiscard]] Result<T> Write(const std::function<Result<T>(soci::session&)>& work) {
-    WriterTurn turn(*this);
+    if (location_.dialect == Dialect::kSqlite) {
+      std::optional<Result<T>> result;
+      WriteInGroup([&](soci::session& sql) {
+        result.emplace(work(sql));
+        return result->has_value();
+      });
+      return std::move(*result);
+    }
     Lease lease(*this);
     return RunInTransaction<T>(*lease, /*write=*/true, work);
   }
@@ -107,20 +121,14 @@ class Database {
     }
   }
 
-  /// SQLite has one writer at a time: this process's writers wait their turn here, in order, rather than in
-  /// SQLite's busy handler, which sleeps between retries. Other processes still meet the busy handler. A write
-  /// nested in another on the same thread does not wait (it would wait for itself).
-  class WriterTurn {
-   public:
-    explicit WriterTurn(Database& database);
-    ~WriterTurn();
-    WriterTurn(const WriterTurn&) = delete;
-    WriterTurn& operator=(const WriterTurn&) = delete;
-
-   private:
-    Database& database_;
-    bool held_ = false;
-  };
+  /// SQLite's group commit (see Write): runs `work` in a savepoint of the group's transaction, keeping its
+  /// changes when it returns true and rolling them back when it returns false or throws.
+  void WriteInGroup(const std::function<bool(soci::session&)>& work);
+  struct CommitGroup;
+  /// Leads `group`: waits for the previous group's commit, begins the transaction, lets the members run.
+  void BeginGroup(CommitGroup& group);
+  /// Leads `group` to its end: stops new members joining, waits for the joined ones, commits.
+  void CommitGroupWork(const std::shared_ptr<CommitGroup>& group);
 
   /// SQLite: copies the write-ahead log into the database file in the background (a passive checkpoint, which
   /// blocks neither readers nor writers) instead of in whichever request's commit crosses the auto-checkpoint
@@ -129,7 +137,10 @@ class Database {
 
   friend class Lease;
   Location location_;
-  std::timed_mutex writer_;
+  std::timed_mutex writer_;                  ///< held by the leader of the group whose transaction is open
+  std::mutex groups_mutex_;                  ///< guards open_group_ and every group's counters
+  std::condition_variable groups_changed_;   ///< a group began, a member finished, or a group ended
+  std::shared_ptr<CommitGroup> open_group_;  ///< the group new writers join, if any
   std::unique_ptr<soci::session> checkpointer_;
   std::jthread checkpoint_thread_;
   std::unique_ptr<soci::connection_pool> pool_;
