@@ -58,7 +58,6 @@ int Serve(const Config& config) {
   options.address = config.listen;
   options.port = config.port;
   options.worker_threads = WorkerThreads(config);
-  options.write_threads = WriteThreads(config);
   options.tls = config.tls;
   options.behind_proxy = config.behind_proxy;
   // Static files (in memory) and the liveness check never block: answered on the I/O thread, so
@@ -86,7 +85,6 @@ int Serve(const Config& config) {
        {"database", runtime.database().location().display},
        {"web_root", config.web_root},
        {"worker_threads", WorkerThreads(config)},
-       {"write_threads", WriteThreads(config)},
        {"version", WELFARE_VERSION}});
   FlushLogs();
   server.Run();

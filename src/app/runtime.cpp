@@ -16,22 +16,15 @@ size_t WorkerThreads(const Config& config) {
   if (config.threads > 0) return config.threads;
   // PostgreSQL handlers wait on round trips, so there are more of them than cores. SQLite's work is in the process:
   // more handlers than cores only time-slice it (measured at 5,000,000 persons, 4 clients on 2 cores: search p99
-  // 18–20 ms with 2 handlers, 40 with 4, 48 with 8); commits no longer checkpoint in the handler (CheckpointLoop).
+  // 18–20 ms with 2 handlers, 40 with 4, 48 with 8; registration p99 29 ms with 2, 87 ms with 2 more handlers for
+  // writes); commits no longer checkpoint in the handler (CheckpointLoop), and writers share commits (Database).
   const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
   const bool postgresql = config.database_url.starts_with("postgres");
   return postgresql ? std::max<size_t>(8, 4 * cores) : std::max<size_t>(2, cores);
 }
 
-size_t WriteThreads(const Config& config) {
-  if (config.threads > 0 || config.database_url.starts_with("postgres")) return 0;
-  // SQLite: requests that may write wait mostly for the write lock and the commit's fsync, not for a core. On a
-  // pool of their own they cannot hold up searches, and enough of them wait together to share one commit.
-  const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
-  return std::max<size_t>(4, 2 * cores);
-}
-
 size_t DatabasePoolSize(const Config& config) {
-  return config.db_pool > 0 ? config.db_pool : WorkerThreads(config) + WriteThreads(config) + 2;
+  return config.db_pool > 0 ? config.db_pool : WorkerThreads(config) + 2;
 }
 
 Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOrCreate(config.secret_key_file)) {

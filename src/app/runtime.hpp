@@ -28,8 +28,6 @@ struct Config {
 /// Handler threads when not set: SQLite work is CPU-bound on a local file, so one per core (at
 /// least two); PostgreSQL handlers wait on the network, so four per core (at least eight).
 [[nodiscard]] size_t WorkerThreads(const Config& config);
-/// Handler threads for requests other than GET/HEAD, on a pool of their own; 0 = they share WorkerThreads.
-[[nodiscard]] size_t WriteThreads(const Config& config);
 /// Database connections when not set: one per handler thread plus two.
 [[nodiscard]] size_t DatabasePoolSize(const Config& config);
 

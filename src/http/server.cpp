@@ -48,7 +48,6 @@ class Server::Impl {
   Impl(ServerOptions options, Handler handler, ErrorResponder errors, RequestObserver observer, Metrics& metrics)
       : options_(std::move(options)), handler_(std::move(handler)), errors_(std::move(errors)),
         observer_(std::move(observer)), metrics_(metrics), acceptor_(ioc_), workers_(options_.worker_threads),
-        writers_(options_.write_threads > 0 ? std::make_unique<asio::thread_pool>(options_.write_threads) : nullptr),
         signals_(ioc_, SIGINT, SIGTERM) {}
 
   /// One client connection: read a request, hand it to a worker, write the answer, repeat.
@@ -106,9 +105,7 @@ class Server::Impl {
       ++server_.metrics_.queued;
       received_ = std::chrono::steady_clock::now();
       if (RunsInline()) return Handle(/*on_io_thread=*/true);
-      const bool reads = request_.method() == bhttp::verb::get || request_.method() == bhttp::verb::head;
-      asio::post(reads || !server_.writers_ ? server_.workers_ : *server_.writers_,
-                 [self = shared_from_this()] { self->Handle(/*on_io_thread=*/false); });
+      asio::post(server_.workers_, [self = shared_from_this()] { self->Handle(/*on_io_thread=*/false); });
     }
 
     void Handle(bool on_io_thread) {
@@ -288,7 +285,6 @@ class Server::Impl {
     ioc_.run();
     for (auto& thread : threads) thread.join();
     workers_.join();
-    if (writers_) writers_->join();
   }
 
   void Stop() {
@@ -308,7 +304,6 @@ class Server::Impl {
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
-  std::unique_ptr<asio::thread_pool> writers_;  ///< requests other than GET/HEAD, when write_threads > 0
   asio::signal_set signals_;
   asio::steady_timer drain_timer_{ioc_};
   std::atomic<bool> draining_{false};

@@ -17,9 +17,6 @@ struct ServerOptions {
   unsigned short port = 8080;
   size_t io_threads = 1;
   size_t worker_threads = 8;
-  /// When not 0, requests other than GET/HEAD are handled on a pool of this many threads of their own, so that
-  /// reads never wait behind writers queueing for the database's write lock (SQLite: one writer at a time).
-  size_t write_threads = 0;
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
   /// Uploads (CSV imports) may be larger: requests whose target starts with `upload_prefix`.
