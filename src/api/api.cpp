@@ -35,6 +35,7 @@ void RegisterRoutes(ApiRouter& router) {
   RegisterPersonRoutes(router);
   RegisterDuplicateRoutes(router);
   RegisterFamilyRoutes(router);
+  RegisterCatalogRoutes(router);
 }
 
 Api::Api(Services& services) : services_(services) { RegisterRoutes(router_); }

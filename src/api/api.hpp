@@ -11,6 +11,7 @@
 #include "auth/staff_service.hpp"
 #include "auth/token_service.hpp"
 #include "auth/unit_service.hpp"
+#include "cases/catalog.hpp"
 #include "db/database.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -39,6 +40,7 @@ struct Services {
   registry::FamilyService& families;
   registry::ImportService& imports;
   registry::ExportService& exports;
+  cases::Catalog& catalog;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;
@@ -71,6 +73,7 @@ void RegisterSystemRoutes(ApiRouter& router);
 void RegisterPersonRoutes(ApiRouter& router);
 void RegisterDuplicateRoutes(ApiRouter& router);
 void RegisterFamilyRoutes(ApiRouter& router);
+void RegisterCatalogRoutes(ApiRouter& router);
 
 /// The request pipeline.
 class Api {

@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "auth/unit_service.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/messages.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
 #include "registry/detection.hpp"
@@ -48,11 +50,76 @@ bool SchemaIsCurrent(Runtime& runtime, bool migrate) {
   return true;
 }
 
+/// How LoadShippedConfig reports: to the log (serve), on standard output (config load), or only problems.
+enum class ConfigOutput { kLog, kPrint, kPrintJson, kProblemsOnly };
+
+/// Loads the configuration directory when it exists; false (after saying why) when a file is wrong.
+bool LoadShippedConfig(Runtime& runtime, const Config& config, const audit::Actor& actor, ConfigOutput output) {
+  const bool printing = output == ConfigOutput::kPrint || output == ConfigOutput::kPrintJson;
+  if (!std::filesystem::is_directory(config.config_dir)) {
+    if (printing) {
+      std::cerr << "error: no configuration directory " << config.config_dir << " (see --config-dir)\n";
+      return false;
+    }
+    if (output == ConfigOutput::kLog) {
+      Log(LogLevel::kWarn, "no configuration directory", {{"config_dir", config.config_dir}});
+    }
+    return true;
+  }
+  auto report = runtime.catalog().LoadDirectory(config.config_dir, actor);
+  if (!report) {
+    std::cerr << "error: the configuration in " << config.config_dir << " was not loaded:\n";
+    for (const auto& field : report.error().fields) {
+      std::cerr << "  " << field.field << ": " << FieldMessage(field.code, field.params, Locale::kEn) << " ("
+                << field.code << ")\n";
+    }
+    if (report.error().fields.empty()) std::cerr << "  " << report.error().code << "\n";
+    return false;
+  }
+  if (output == ConfigOutput::kLog) {
+    for (const auto& line : report->warnings) Log(LogLevel::kWarn, "configuration", {{"detail", line}});
+    Log(LogLevel::kInfo, "configuration loaded",
+        {{"config_dir", config.config_dir},
+         {"added", report->added.size()},
+         {"unchanged", report->unchanged.size()},
+         {"kept", report->kept.size()}});
+  }
+  auto lines = [](const std::vector<std::string>& items) {
+    boost::json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return out;
+  };
+  if (output == ConfigOutput::kPrintJson) {
+    std::cout << boost::json::serialize(boost::json::object{{"added", lines(report->added)},
+                                                            {"unchanged", lines(report->unchanged)},
+                                                            {"kept", lines(report->kept)},
+                                                            {"warnings", lines(report->warnings)}})
+              << "\n";
+  } else if (output == ConfigOutput::kPrint) {
+    for (const auto& line : report->added) std::cout << "added     " << line << "\n";
+    for (const auto& line : report->kept) std::cout << "kept      " << line << "\n";
+    for (const auto& line : report->warnings) std::cout << "warning   " << line << "\n";
+    std::cout << fmt::format("{} added, {} unchanged, {} kept as changed through the API\n", report->added.size(),
+                             report->unchanged.size(), report->kept.size());
+  }
+  return true;
+}
+
 }  // namespace
+
+int LoadConfigCommand(const Config& config, bool json) {
+  Runtime runtime(config);
+  if (!SchemaIsCurrent(runtime, false)) return 2;
+  return LoadShippedConfig(runtime, config, CommandLineActor("config-load"),
+                           json ? ConfigOutput::kPrintJson : ConfigOutput::kPrint)
+             ? 0
+             : 2;
+}
 
 int Serve(const Config& config) {
   Runtime runtime(config);
   if (!SchemaIsCurrent(runtime, config.migrate)) return 2;
+  if (!LoadShippedConfig(runtime, config, CommandLineActor("serve"), ConfigOutput::kLog)) return 2;
   runtime.jobs().Start(1);
   http::ServerOptions options;
   options.address = config.listen;
@@ -112,6 +179,7 @@ int SeedDemoCommand(const Config& config, bool json, bool clients) {
   Runtime runtime(config);
   if (!SchemaIsCurrent(runtime, true)) return 2;
   const auto accounts = SeedDemo(runtime);
+  if (!LoadShippedConfig(runtime, config, CommandLineActor("seed-demo"), ConfigOutput::kProblemsOnly)) return 2;
   const std::optional<DemoClientsSummary> loaded =
       clients ? std::optional<DemoClientsSummary>(SeedDemoClients(runtime)) : std::nullopt;
   if (json) {

@@ -38,5 +38,7 @@ struct ImportCommandOptions {
 [[nodiscard]] int CreateAdmin(const Config& config, const AdminOptions& options);
 [[nodiscard]] int AuditVerify(const Config& config);
 [[nodiscard]] int PrintRoutes(bool json);
+/// Loads the shipped forms and service types (`welfare config load`).
+[[nodiscard]] int LoadConfigCommand(const Config& config, bool json);
 
 }  // namespace welfare::app

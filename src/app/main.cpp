@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
         ->envname("WELFARE_SECRET_KEY_FILE")
         ->capture_default_str();
     command->add_flag("--production", config.production, "production mode: no demo data (or WELFARE_ENV=production)");
+    command->add_option("--config-dir", config.config_dir, "shipped forms and service types (loaded when present)")
+        ->envname("WELFARE_CONFIG_DIR")
+        ->capture_default_str();
   };
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
@@ -108,6 +111,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.5, 0.999));
   detect->add_flag("--json", json, "print the summary as JSON");
 
+  auto* configuration = cli.add_subcommand("config", "Case management configuration");
+  configuration->require_subcommand(1);
+  auto* load_config = configuration->add_subcommand(
+      "load", "Load the forms and service types of --config-dir (a changed file becomes a new version)");
+  add_common(load_config);
+  load_config->add_flag("--json", json, "print the report as JSON");
+
   auto* routes = cli.add_subcommand("routes", "List the API routes with their permissions");
   routes->add_flag("--json", json, "as JSON");
   cli.add_subcommand("version", "Print the version");
@@ -130,6 +140,7 @@ int main(int argc, char** argv) {
     if (audit->got_subcommand(verify)) return welfare::app::AuditVerify(config);
     if (registry->got_subcommand(detect)) return welfare::app::DetectCommand(config, threshold, json);
     if (registry->got_subcommand(import)) return welfare::app::ImportCommand(config, import_options, json);
+    if (configuration->got_subcommand(load_config)) return welfare::app::LoadConfigCommand(config, json);
   } catch (const std::exception& error) {
     welfare::FlushLogs();
     std::cerr << "error: " << error.what() << "\n";

@@ -15,6 +15,7 @@ struct Config {
   std::string listen = "127.0.0.1";
   unsigned short port = 8080;
   std::string web_root = "web/dist";
+  std::string config_dir = "config";  ///< shipped forms and service types, loaded at start when present
   std::string secret_key_file = "var/secret.key";
   size_t threads = 0;  ///< handler threads; 0 = chosen for the database (see WorkerThreads)
   size_t db_pool = 0;  ///< database connections; 0 = the handler threads plus two (jobs, housekeeping)
@@ -45,6 +46,7 @@ class Runtime {
   jobs::JobQueue& jobs() { return *jobs_; }
   registry::PersonService& persons() { return *persons_; }
   registry::ImportService& imports() { return *imports_; }
+  cases::Catalog& catalog() { return *catalog_; }
   api::Api& api() { return *api_; }
   http::Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
@@ -64,6 +66,7 @@ class Runtime {
   std::unique_ptr<registry::FamilyService> families_;
   std::unique_ptr<registry::ImportService> imports_;
   std::unique_ptr<registry::ExportService> exports_;
+  std::unique_ptr<cases::Catalog> catalog_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<api::Services> services_;

@@ -26,11 +26,20 @@ inline constexpr std::string_view kPersonsWrite = "persons.write";
 inline constexpr std::string_view kPersonsMerge = "persons.merge";
 inline constexpr std::string_view kPersonsImport = "persons.import";
 inline constexpr std::string_view kPersonsExport = "persons.export";
+inline constexpr std::string_view kCasesRead = "cases.read";
+inline constexpr std::string_view kCasesWrite = "cases.write";
+inline constexpr std::string_view kCasesSupervise = "cases.supervise";
+inline constexpr std::string_view kReferralsRespond = "referrals.respond";
+inline constexpr std::string_view kWaitlistsRead = "waitlists.read";
+inline constexpr std::string_view kWaitlistsManage = "waitlists.manage";
+inline constexpr std::string_view kServiceTypesManage = "service_types.manage";
 
 /// Every grantable permission (API token scopes are chosen from these).
-inline constexpr std::array kAll = {kUnitsRead,   kUnitsManage,  kStaffRead,    kStaffManage,   kRolesAssign,
-                                    kAuditRead,   kAuditExport,  kJobsRead,     kTokensManage,  kPersonsSearch,
-                                    kPersonsRead, kPersonsWrite, kPersonsMerge, kPersonsImport, kPersonsExport};
+inline constexpr std::array kAll = {
+    kUnitsRead,        kUnitsManage,   kStaffRead,       kStaffManage,       kRolesAssign, kAuditRead,
+    kAuditExport,      kJobsRead,      kTokensManage,    kPersonsSearch,     kPersonsRead, kPersonsWrite,
+    kPersonsMerge,     kPersonsImport, kPersonsExport,   kCasesRead,         kCasesWrite,  kCasesSupervise,
+    kReferralsRespond, kWaitlistsRead, kWaitlistsManage, kServiceTypesManage};
 
 /// True for a grantable permission code.
 [[nodiscard]] constexpr bool IsKnown(std::string_view code) {

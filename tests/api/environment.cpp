@@ -95,6 +95,8 @@ void ServerEnvironment::SetUp() {
   InitCrypto();
   binary_ = Env("WELFARE_BIN");
   if (binary_.empty()) throw std::runtime_error("set WELFARE_BIN to the welfare binary");
+  // The shipped forms and service types, for every command and server the tests start.
+  setenv("WELFARE_CONFIG_DIR", (std::filesystem::path(WELFARE_SOURCE_DIR) / "config").c_str(), 0);
   dir_ = std::filesystem::temp_directory_path() / ("welfare-api-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir_);
   postgresql_ = Env("WELFARE_TEST_DIALECT", "sqlite") == "postgresql";

@@ -10,27 +10,15 @@
 #include "auth/permissions.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
+#include "scratch_database.hpp"
 
 namespace welfare::audit {
 namespace {
 
 class AuditTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           (std::string("welfare-audit-") + info->name() + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    database_ = std::make_unique<db::Database>(*db::ParseDatabaseUrl("sqlite://" + (dir_ / "t.db").string()), 2);
-    (void)db::ApplyMigrations(*database_);
-    log_ = std::make_unique<AuditLog>(*database_);
-  }
-  void TearDown() override {
-    log_.reset();
-    database_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { log_ = std::make_unique<AuditLog>(*database_); }
+  void TearDown() override { log_.reset(); }
 
   static Actor Someone(std::string username) {
     return Actor{.user_id = 1, .username = std::move(username), .request_id = "req", .client_ip = "127.0.0.1"};
@@ -45,8 +33,7 @@ class AuditTest : public ::testing::Test {
     }
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<db::Database> database_;
+  testing::ScratchDatabase database_{"audit"};
   std::unique_ptr<AuditLog> log_;
 };
 

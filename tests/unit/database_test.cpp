@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "scratch_database.hpp"
 
 namespace welfare {
 namespace {
@@ -16,20 +17,9 @@ namespace {
 class GroupCommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           (std::string("welfare-db-") + info->name() + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    database_ = std::make_unique<db::Database>(*db::ParseDatabaseUrl("sqlite://" + (dir_ / "t.db").string()), 4);
     db::Database::Lease sql(*database_);
     *sql << "CREATE TABLE rows (id INTEGER PRIMARY KEY, writer INTEGER NOT NULL, value INTEGER NOT NULL UNIQUE)";
   }
-  void TearDown() override {
-    database_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   long long Count(const std::string& where = "1=1") {
     db::Database::Lease sql(*database_);
     long long count = 0;
@@ -37,8 +27,7 @@ class GroupCommitTest : public ::testing::Test {
     return count;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<db::Database> database_;
+  testing::ScratchDatabase database_{"db", false, 4};
 };
 
 Status Insert(soci::session& sql, int writer, int value) {

@@ -20,6 +20,7 @@
 #include "registry/linkage.hpp"
 #include "registry/person_store.hpp"
 #include "registry/text.hpp"
+#include "scratch_database.hpp"
 
 namespace welfare::registry::linkage_test {
 namespace {
@@ -378,13 +379,6 @@ TEST(LinkageDetection, EstimatedBirthDatesAreComparedByTheYear) {
 class LinkageRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           (std::string("welfare-linkage-") + info->name() + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    database_ = std::make_unique<db::Database>(*db::ParseDatabaseUrl("sqlite://" + (dir_ / "t.db").string()), 2);
-    (void)db::ApplyMigrations(*database_);
     audit_ = std::make_unique<audit::AuditLog>(*database_);
     auth::UnitService units(*database_, *audit_);
     auto unit = database_->Write<auth::Unit>([&](soci::session& sql) {
@@ -395,11 +389,7 @@ class LinkageRegistryTest : public ::testing::Test {
     ASSERT_TRUE(unit.has_value());
     unit_id_ = unit->id;
   }
-  void TearDown() override {
-    audit_.reset();
-    database_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { audit_.reset(); }
 
   /// Registers a person with one document (its number hash given) and returns the id.
   long long Register(std::string chinese_name, std::string birth_date, std::string precision, std::string doc_type,
@@ -428,8 +418,7 @@ class LinkageRegistryTest : public ::testing::Test {
     return records.value_or(std::vector<LinkageRecord>{});
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<db::Database> database_;
+  testing::ScratchDatabase database_{"linkage"};
   std::unique_ptr<audit::AuditLog> audit_;
   long long unit_id_ = 0;
 };
