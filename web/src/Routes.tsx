@@ -8,6 +8,7 @@ import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { DuplicateReviewPage } from './pages/DuplicateReviewPage';
 import { DuplicatesPage } from './pages/DuplicatesPage';
+import { FormsPage } from './pages/FormsPage';
 import { JobsPage } from './pages/JobsPage';
 import { PersonImportPage } from './pages/PersonImportPage';
 import { PersonPage } from './pages/PersonPage';
@@ -62,6 +63,7 @@ export function Routes() {
         <Route path="/audit" element={<Require permission="audit.read"><AuditPage /></Require>} />
         <Route path="/jobs" element={<Require permission="jobs.read"><JobsPage /></Require>} />
         <Route path="/tokens" element={<Require permission="tokens.manage"><TokensPage /></Require>} />
+        <Route path="/settings/forms" element={<Require permission="cases.read"><FormsPage /></Require>} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />
       </RouterRoutes>

@@ -8,6 +8,7 @@ import type {
   DuplicatePair,
   DuplicateStatus,
   Family,
+  FormDefinition,
   Household,
   HouseholdKind,
   HouseholdRole,
@@ -342,4 +343,12 @@ export const importsApi = {
 export const exportApi = {
   person: (id: number, format: 'pdf' | 'json') =>
     download(`${personPath(id)}/export`, { format }, `person-${id}.${format}`, format === 'pdf' ? 'application/pdf' : 'application/json'),
+};
+
+export const formsApi = {
+  /** The latest version of every form definition (never paged). */
+  list: () => api.get<Page<FormDefinition>>('/api/v1/forms'),
+  /** One version of a definition, the latest when `version` is left out. */
+  get: (code: string, version?: number) =>
+    api.get<FormDefinition>(`/api/v1/forms/${encodeURIComponent(code)}`, version === undefined ? undefined : { version }),
 };

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { sinceForegroundRequest } from './client';
-import { alertsApi, duplicatesApi, jobsApi, staffApi, unitsApi } from './endpoints';
+import { alertsApi, duplicatesApi, formsApi, jobsApi, staffApi, unitsApi } from './endpoints';
 import { useSession } from '../session/SessionContext';
 
 export const keys = {
@@ -25,6 +25,8 @@ export const keys = {
   duplicate: (id: number) => ['duplicates', 'one', id] as const,
   merges: (personId: number) => ['persons', 'merges', personId] as const,
   family: (personId: number) => ['persons', 'family', personId] as const,
+  forms: ['forms', 'list'] as const,
+  form: (code: string, version: number | null) => ['forms', 'one', code, version] as const,
 };
 
 /** Beyond this many open pairs the nav badge shows "99+" (the exact number is read out). */
@@ -104,5 +106,30 @@ export function useJob(id: number | null) {
       const status = query.state.data?.status;
       return status === 'succeeded' || status === 'failed' ? false : JOB_POLL_MS;
     },
+  });
+}
+
+/** The latest version of every form definition (needs cases.read). */
+export function useForms() {
+  const { can } = useSession();
+  return useQuery({
+    queryKey: keys.forms,
+    queryFn: async () => (await formsApi.list()).items,
+    enabled: can('cases.read'),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/**
+ * One version of a form definition (the latest when `version` is null). A stored version never changes, so a
+ * record filled in it is always shown with the questions it was filled in with.
+ */
+export function useFormDefinition(code: string | null, version: number | null = null) {
+  const { can } = useSession();
+  return useQuery({
+    queryKey: keys.form(code ?? '', version),
+    queryFn: () => formsApi.get(code ?? '', version ?? undefined),
+    enabled: code !== null && can('cases.read'),
+    staleTime: version === null ? 5 * 60_000 : Infinity,
   });
 }

@@ -18,6 +18,13 @@ export const PERMISSIONS = [
   'persons.merge',
   'persons.import',
   'persons.export',
+  'cases.read',
+  'cases.write',
+  'cases.supervise',
+  'referrals.respond',
+  'waitlists.read',
+  'waitlists.manage',
+  'service_types.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -495,3 +502,15 @@ export interface ImportStarted {
   import_id: number;
   job: Job;
 }
+
+/** Forms as data (GET /api/v1/forms): the shapes live with the logic that reads them. */
+export type {
+  Answers as FormAnswers,
+  FormComputed,
+  FormCondition,
+  FormDefinition,
+  FormField,
+  FormOption,
+  FormSection,
+  Label,
+} from '../forms/formLogic';

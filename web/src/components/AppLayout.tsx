@@ -29,6 +29,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/audit', label: 'nav.audit', icon: 'audit', permission: 'audit.read' },
   { to: '/jobs', label: 'nav.jobs', icon: 'jobs', permission: 'jobs.read' },
   { to: '/tokens', label: 'nav.tokens', icon: 'tokens', permission: 'tokens.manage' },
+  { to: '/settings/forms', label: 'nav.forms', icon: 'forms', permission: 'cases.read' },
   { to: '/account', label: 'nav.account', icon: 'account', permission: null },
 ];
 
