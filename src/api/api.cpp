@@ -36,6 +36,7 @@ void RegisterRoutes(ApiRouter& router) {
   RegisterDuplicateRoutes(router);
   RegisterFamilyRoutes(router);
   RegisterCatalogRoutes(router);
+  RegisterCaseRoutes(router);
 }
 
 Api::Api(Services& services) : services_(services) { RegisterRoutes(router_); }

@@ -11,6 +11,7 @@
 #include "auth/staff_service.hpp"
 #include "auth/token_service.hpp"
 #include "auth/unit_service.hpp"
+#include "cases/case_service.hpp"
 #include "cases/catalog.hpp"
 #include "db/database.hpp"
 #include "http/metrics.hpp"
@@ -41,6 +42,7 @@ struct Services {
   registry::ImportService& imports;
   registry::ExportService& exports;
   cases::Catalog& catalog;
+  cases::CaseService& cases;
   http::Metrics& metrics;
   const http::StaticFiles& static_files;
   bool tls = false;
@@ -74,6 +76,7 @@ void RegisterPersonRoutes(ApiRouter& router);
 void RegisterDuplicateRoutes(ApiRouter& router);
 void RegisterFamilyRoutes(ApiRouter& router);
 void RegisterCatalogRoutes(ApiRouter& router);
+void RegisterCaseRoutes(ApiRouter& router);
 
 /// The request pipeline.
 class Api {

@@ -67,6 +67,7 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
   imports_ = std::make_unique<registry::ImportService>(*database_, *audit_, *persons_);
   exports_ = std::make_unique<registry::ExportService>(*database_, *audit_, *persons_);
   catalog_ = std::make_unique<cases::Catalog>(*database_, *audit_);
+  cases_ = std::make_unique<cases::CaseService>(*database_, *audit_, *catalog_);
   jobs_->Register("registry.detect_duplicates",
                   [this](jobs::JobContext& context, const boost::json::object& payload) -> Result<boost::json::object> {
                     registry::LinkageOptions options;
@@ -107,7 +108,7 @@ Runtime::Runtime(const Config& config) : config_(config), key_(SecretKey::LoadOr
   static_files_ = std::make_unique<http::StaticFiles>(config.web_root);
   services_ = std::make_unique<api::Services>(
       api::Services{*database_, *audit_, key_, *units_, *staff_, *sessions_, *tokens_, *jobs_, *persons_, *merges_,
-                    *families_, *imports_, *exports_, *catalog_, metrics_, *static_files_, config.tls});
+                    *families_, *imports_, *exports_, *catalog_, *cases_, metrics_, *static_files_, config.tls});
   api_ = std::make_unique<api::Api>(*services_);
 }
 

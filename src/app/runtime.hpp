@@ -67,6 +67,7 @@ class Runtime {
   std::unique_ptr<registry::ImportService> imports_;
   std::unique_ptr<registry::ExportService> exports_;
   std::unique_ptr<cases::Catalog> catalog_;
+  std::unique_ptr<cases::CaseService> cases_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<api::Services> services_;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "helpers.hpp"
+#include "person_builder.hpp"
 
 namespace welfare::testing {
 namespace {
@@ -97,6 +98,198 @@ TEST(CaseConfiguration, TheCommandLineLoadsTheShippedFilesAgainWithoutNewVersion
   const auto missing = ServerEnvironment::Get().Welfare({"config", "load", "--config-dir", "/nonexistent"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("no configuration directory"), std::string::npos) << missing.output;
+}
+
+/// A valid answer to a field of a form definition.
+json::value AnswerFor(const json::object& field) {
+  const std::string type = Text(field, "type");
+  if (type == "choice") return field.at("options").as_array().front().at("value");
+  if (type == "multi_choice") return json::array{field.at("options").as_array().front().at("value")};
+  if (type == "boolean") return false;
+  if (type == "date") return "2026-01-05";
+  if (type == "integer" || type == "decimal") return field.contains("min") ? field.at("min") : json::value(1);
+  return "answer";
+}
+
+/// Answers that complete the intake: starts from `answers` and lets the server say what is missing or does not
+/// apply, until it accepts. Returns the completed intake.
+json::value CompleteIntake(Client& client, const json::value& intake, json::object answers,
+                           const std::string& outcome) {
+  const auto form = client.Get("/api/v1/forms/" + Text(intake, "form_code") +
+                               "?version=" + std::to_string(Int(intake, "form_version")));
+  std::map<std::string, json::object> fields;
+  for (const auto& section : form.Json().at("sections").as_array()) {
+    for (const auto& field : section.at("fields").as_array()) fields[Text(field, "id")] = field.as_object();
+  }
+  const std::string path = "/api/v1/intakes/" + std::to_string(Int(intake, "id"));
+  long long version = Int(intake, "version");
+  for (int round = 0; round < 8; ++round) {
+    const auto reply = client.Post(
+        path + "/complete",
+        json::object{{"answers", answers}, {"outcome", outcome}, {"outcome_note", "受理"}, {"version", version}});
+    if (reply.status == 200) return reply.Json();
+    if (reply.status != 422) throw std::runtime_error("complete intake: " + reply.body);
+    for (const auto& problem : reply.Json().at("errors").as_array()) {
+      const std::string field = Text(problem, "field").substr(std::string("answers.").size());
+      if (Text(problem, "code") == "required") answers[field] = AnswerFor(fields.at(field));
+      if (Text(problem, "code") == "not_applicable") answers.erase(field);
+    }
+  }
+  throw std::runtime_error("the intake never completed");
+}
+
+/// The demo supervisor of IFSC-EAST.
+Client Supervisor() {
+  Client supervisor(Port());
+  const Reply reply = SignIn(supervisor, "supervisor", "OpenWelfare-supervisor-2026");
+  if (reply.status != 200) throw std::runtime_error("supervisor sign-in failed: " + reply.body);
+  return supervisor;
+}
+
+TEST(CaseWork, FromAnEnquiryToAnAllocatedCaseWithNotes) {
+  Client worker = Worker();
+  const json::value person = PersonBuilder{}.Create(worker);
+  const long long person_id = Int(person, "id");
+
+  // An enquiry by phone, for the person.
+  const auto missing = worker.Post("/api/v1/enquiries", json::object{{"channel", "fax"}, {"summary", ""}});
+  ASSERT_EQ(missing.status, 422u);
+  EXPECT_TRUE(FieldCodes(missing).contains("channel:invalid_choice"));
+  EXPECT_TRUE(FieldCodes(missing).contains("summary:required"));
+  EXPECT_TRUE(FieldCodes(missing).contains("contact_name:required"));
+  const auto enquiry = worker.Post("/api/v1/enquiries", json::object{{"channel", "phone"},
+                                                                     {"person_id", person_id},
+                                                                     {"service_type", "child_protection"},
+                                                                     {"summary", "鄰居來電，擔心孩子獨留家中。"}});
+  ASSERT_EQ(enquiry.status, 201u) << enquiry.body;
+  EXPECT_EQ(Text(enquiry.Json(), "state"), "open");
+
+  // An intake on the child protection intake form, started from the enquiry.
+  const auto nowhere =
+      worker.Post("/api/v1/intakes", json::object{{"person_id", person_id}, {"service_type", "residential_care"}});
+  ASSERT_EQ(nowhere.status, 422u) << nowhere.body;
+  EXPECT_TRUE(FieldCodes(nowhere).contains("service_type:not_provided_here"));
+  const auto started = worker.Post("/api/v1/intakes", json::object{{"person_id", person_id},
+                                                                   {"service_type", "child_protection"},
+                                                                   {"enquiry_id", Int(enquiry.Json(), "id")}});
+  ASSERT_EQ(started.status, 201u) << started.body;
+  EXPECT_EQ(Text(started.Json(), "form_code"), "child_protection_intake");
+  const std::string intake_path = "/api/v1/intakes/" + std::to_string(Int(started.Json(), "id"));
+  const auto closed = worker.Get("/api/v1/enquiries/" + std::to_string(Int(enquiry.Json(), "id")));
+  EXPECT_EQ(Text(closed.Json(), "state"), "closed");
+  EXPECT_EQ(Text(closed.Json(), "outcome"), "intake");
+
+  // A draft may be incomplete but not wrong; an early save does not complete it.
+  const auto wrong = worker.Put(intake_path, json::object{{"answers", json::object{{"no_such_question", 1}}},
+                                                          {"version", Int(started.Json(), "version")}});
+  ASSERT_EQ(wrong.status, 422u);
+  EXPECT_TRUE(FieldCodes(wrong).contains("answers.no_such_question:unknown_field"));
+  const auto saved = worker.Put(intake_path, json::object{{"answers", json::object{}},
+                                                          {"interviewed_on", "2026-01-05"},
+                                                          {"version", Int(started.Json(), "version")}});
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  const auto stale =
+      worker.Put(intake_path, json::object{{"answers", json::object{}}, {"version", Int(started.Json(), "version")}});
+  EXPECT_EQ(stale.status, 409u);
+  const auto incomplete = worker.Post(
+      intake_path + "/complete",
+      json::object{{"answers", json::object{}}, {"outcome", "open_case"}, {"version", Int(saved.Json(), "version")}});
+  ASSERT_EQ(incomplete.status, 422u);
+
+  // Completed with "open a case": an unallocated case with a reference of the service type.
+  const json::value completed = CompleteIntake(worker, saved.Json(), json::object{}, "open_case");
+  EXPECT_EQ(Text(completed, "state"), "completed");
+  const long long case_id = Int(completed, "case_id");
+  const std::string case_path = "/api/v1/cases/" + std::to_string(case_id);
+  const auto opened = worker.Get(case_path);
+  ASSERT_EQ(opened.status, 200u) << opened.body;
+  EXPECT_EQ(Text(opened.Json(), "state"), "unallocated");
+  EXPECT_EQ(Text(opened.Json(), "reference").substr(0, 3), "CP-");
+  EXPECT_TRUE(opened.Json().at("allowed_actions").as_array().empty());  // a caseworker does not allocate
+  const auto again = worker.Post(
+      intake_path + "/complete",
+      json::object{{"answers", json::object{}}, {"outcome", "end"}, {"version", Int(completed, "version")}});
+  EXPECT_EQ(again.status, 409u);
+  EXPECT_EQ(Text(again.Json(), "code"), "invalid_transition");
+
+  // The supervisor sees the caseloads and allocates; a caseworker may not.
+  Client supervisor = Supervisor();
+  const auto loads = supervisor.Get("/api/v1/units/" + std::to_string(UnitId("IFSC-EAST")) + "/caseloads");
+  ASSERT_EQ(loads.status, 200u) << loads.body;
+  long long worker_id = 0;
+  for (const auto& load : loads.Json().at("items").as_array()) {
+    if (Text(load, "display_name") == "社工 張嘉欣") worker_id = Int(load, "staff_id");
+  }
+  ASSERT_NE(worker_id, 0);
+  EXPECT_EQ(worker.Get("/api/v1/units/" + std::to_string(UnitId("IFSC-EAST")) + "/caseloads").status, 403u);
+  EXPECT_EQ(worker.Post(case_path + "/allocation", json::object{{"worker_id", worker_id}, {"version", 1}}).status,
+            403u);
+  const auto allocated = supervisor.Post(
+      case_path + "/allocation",
+      json::object{{"worker_id", worker_id}, {"reason", "熟悉該區"}, {"version", Int(opened.Json(), "version")}});
+  ASSERT_EQ(allocated.status, 200u) << allocated.body;
+  EXPECT_EQ(Text(allocated.Json(), "state"), "active");
+  EXPECT_FALSE(Text(allocated.Json(), "next_review_on").empty());
+  const auto mine = worker.Get("/api/v1/cases?scope=mine&state=active");
+  ASSERT_EQ(mine.status, 200u);
+  bool listed = false;
+  for (const auto& item : mine.Json().at("items").as_array()) listed = listed || Int(item, "id") == case_id;
+  EXPECT_TRUE(listed);
+
+  // Notes: a sensitive one is for the worker and the supervisor only; a correction never replaces a note.
+  const auto note = worker.Post(case_path + "/notes", json::object{{"contact_at", "2026-01-06T10:00:00Z"},
+                                                                   {"kind", "home_visit"},
+                                                                   {"participants", json::array{"母親", "孩子"}},
+                                                                   {"body", "家訪：孩子在家，母親合作。"}});
+  ASSERT_EQ(note.status, 201u) << note.body;
+  const auto secret = worker.Post(case_path + "/notes", json::object{{"contact_at", "2026-01-06T11:00:00Z"},
+                                                                     {"kind", "phone"},
+                                                                     {"sensitive", true},
+                                                                     {"body", "母親透露家暴情況。"}});
+  ASSERT_EQ(secret.status, 201u);
+  const auto correction = worker.Post(case_path + "/notes", json::object{{"contact_at", "2026-01-06T10:00:00Z"},
+                                                                         {"kind", "home_visit"},
+                                                                         {"corrects_id", Int(note.Json(), "id")},
+                                                                         {"body", "更正：家訪時父親亦在場。"}});
+  ASSERT_EQ(correction.status, 201u);
+  const auto future = worker.Post(
+      case_path + "/notes", json::object{{"contact_at", "2099-01-01T00:00:00Z"}, {"kind", "visit"}, {"body", "x"}});
+  EXPECT_EQ(future.status, 422u);
+  EXPECT_TRUE(FieldCodes(future).contains("contact_at:in_future"));
+  EXPECT_TRUE(FieldCodes(future).contains("kind:invalid_choice"));
+  const auto seen = supervisor.Get(case_path + "/notes");
+  ASSERT_EQ(seen.status, 200u);
+  EXPECT_EQ(seen.Json().at("items").as_array().size(), 3u);
+  const StaffBuilder colleague_builder = StaffBuilder{}.WithRole("caseworker");
+  (void)colleague_builder.Create();
+  auto [colleague, colleague_password] = ReadyAccount(colleague_builder);
+  const auto colleague_notes = colleague.Get(case_path + "/notes");
+  ASSERT_EQ(colleague_notes.status, 200u);
+  EXPECT_EQ(colleague_notes.Json().at("items").as_array().size(), 2u);
+  EXPECT_EQ(Int(colleague_notes.Json(), "sensitive_withheld"), 1);
+
+  // The history keeps every step.
+  const auto history = supervisor.Get(case_path).Json().at("history").as_array();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(Text(history[0], "action"), "open");
+  EXPECT_EQ(Text(history[1], "action"), "allocate");
+
+  // A caseworker of an unrelated unit reaches none of it.
+  const StaffBuilder stranger_builder = StaffBuilder{}.WithRole("caseworker").WithUnit("IFSC-KC");
+  (void)stranger_builder.Create();
+  auto [stranger, stranger_password] = ReadyAccount(stranger_builder);
+  EXPECT_EQ(stranger.Get(case_path).status, 403u);
+  EXPECT_EQ(stranger.Get(case_path + "/notes").status, 403u);
+  EXPECT_EQ(stranger
+                .Post(case_path + "/notes",
+                      json::object{{"contact_at", "2026-01-06T10:00:00Z"}, {"kind", "phone"}, {"body", "x"}})
+                .status,
+            403u);
+  EXPECT_EQ(stranger.Get(intake_path).status, 403u);
+  EXPECT_EQ(stranger.Get("/api/v1/enquiries/" + std::to_string(Int(enquiry.Json(), "id"))).status, 403u);
+  const auto theirs = stranger.Get("/api/v1/cases?scope=unit");
+  ASSERT_EQ(theirs.status, 200u);
+  for (const auto& item : theirs.Json().at("items").as_array()) EXPECT_NE(Int(item, "id"), case_id);
 }
 
 }  // namespace

@@ -1,0 +1,722 @@
+#include "cases/case_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <boost/json.hpp>
+
+#include "auth/permissions.hpp"
+#include "auth/policy.hpp"
+#include "cases/workflows.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "registry/person_store.hpp"
+
+namespace welfare::cases {
+namespace {
+
+namespace json = boost::json;
+namespace perm = auth::perm;
+
+constexpr std::array kChannels = {"phone", "walk_in", "email", "letter", "other_unit", "online"};
+constexpr std::array kEnquiryOutcomes = {"information_given", "referred_elsewhere", "no_further_action"};
+constexpr std::array kIntakeOutcomes = {"open_case", "end"};
+constexpr std::array kNoteKinds = {"home_visit", "office_interview", "phone", "meeting",
+                                   "email",      "supervision",      "other"};
+
+std::string Today() { return FormatTime(Now()).substr(0, 10); }
+
+/// YYYY-MM-DD `days` after `day`.
+std::string AddDays(const std::string& day, int days) {
+  const std::chrono::year_month_day date{std::chrono::year{std::stoi(day.substr(0, 4))},
+                                         std::chrono::month{static_cast<unsigned>(std::stoi(day.substr(5, 2)))},
+                                         std::chrono::day{static_cast<unsigned>(std::stoi(day.substr(8, 2)))}};
+  const std::chrono::year_month_day later{std::chrono::sys_days{date} + std::chrono::days{days}};
+  char text[11];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  return text;
+}
+
+template <size_t N>
+std::string OneOf(JsonReader& reader, std::string_view field, const std::array<const char*, N>& choices) {
+  const std::string value = reader.RequiredString(field, 1, 40);
+  if (value.empty()) return value;
+  if (std::ranges::find_if(choices, [&](const char* choice) { return value == choice; }) == choices.end()) {
+    std::string list;
+    for (const char* choice : choices) list += (list.empty() ? "" : ", ") + std::string(choice);
+    reader.Add(std::string(field), "invalid_choice", {{"choices", list}});
+  }
+  return value;
+}
+
+json::value Nullable(const std::optional<std::string>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+json::value Nullable(const std::optional<long long>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+Error NeedsStaff() {
+  return Error::Make(Canonical::kPermissionDenied, "permission_denied", "case work needs a staff member's session");
+}
+
+json::object EnquiryJson(const cases::Enquiry& enquiry) {
+  return {{"id", enquiry.id},
+          {"unit_id", enquiry.unit_id},
+          {"received_at", enquiry.received_at},
+          {"channel", enquiry.channel},
+          {"person_id", Nullable(enquiry.person_id)},
+          {"contact_name", Nullable(enquiry.contact_name)},
+          {"contact_phone", Nullable(enquiry.contact_phone)},
+          {"service_type", Nullable(enquiry.service_type)},
+          {"summary", enquiry.summary},
+          {"state", enquiry.state},
+          {"outcome", Nullable(enquiry.outcome)},
+          {"outcome_note", Nullable(enquiry.outcome_note)},
+          {"intake_id", Nullable(enquiry.intake_id)},
+          {"recorded_by", enquiry.recorded_by},
+          {"version", enquiry.version},
+          {"created_at", enquiry.created_at},
+          {"updated_at", enquiry.updated_at}};
+}
+
+json::object IntakeJson(const cases::Intake& intake) {
+  return {{"id", intake.id},
+          {"enquiry_id", Nullable(intake.enquiry_id)},
+          {"person_id", intake.person_id},
+          {"unit_id", intake.unit_id},
+          {"service_type", intake.service_type},
+          {"form_code", intake.form_code},
+          {"form_version", intake.form_version},
+          {"answers", intake.answers},
+          {"computed", intake.computed},
+          {"interviewed_on", Nullable(intake.interviewed_on)},
+          {"worker_id", Nullable(intake.worker_id)},
+          {"state", intake.state},
+          {"outcome", Nullable(intake.outcome)},
+          {"outcome_note", Nullable(intake.outcome_note)},
+          {"case_id", Nullable(intake.case_id)},
+          {"version", intake.version},
+          {"created_at", intake.created_at},
+          {"updated_at", intake.updated_at}};
+}
+
+json::object CaseJson(const cases::Case& record) {
+  return {{"id", record.id},
+          {"reference", record.reference},
+          {"person_id", record.person_id},
+          {"unit_id", record.unit_id},
+          {"service_type", record.service_type},
+          {"state", record.state},
+          {"worker_id", Nullable(record.worker_id)},
+          {"opened_at", record.opened_at},
+          {"allocated_at", Nullable(record.allocated_at)},
+          {"risk_level", Nullable(record.risk_level)},
+          {"next_review_on", Nullable(record.next_review_on)},
+          {"closure_reason", Nullable(record.closure_reason)},
+          {"closing_summary", Nullable(record.closing_summary)},
+          {"closed_at", Nullable(record.closed_at)},
+          {"transferred_from", Nullable(record.transferred_from)},
+          {"intake_id", Nullable(record.intake_id)},
+          {"version", record.version},
+          {"created_at", record.created_at},
+          {"updated_at", record.updated_at}};
+}
+
+json::object NoteJson(const CaseNote& note) {
+  json::array participants;
+  for (const auto& participant : note.participants) participants.emplace_back(participant);
+  return {{"id", note.id},
+          {"case_id", note.case_id},
+          {"contact_at", note.contact_at},
+          {"kind", note.kind},
+          {"participants", std::move(participants)},
+          {"body", note.body},
+          {"sensitive", note.sensitive},
+          {"corrects_id", Nullable(note.corrects_id)},
+          {"author_id", note.author_id},
+          {"created_at", note.created_at}};
+}
+
+/// The person must exist and not have been merged into another record.
+Status RequireActivePerson(soci::session& sql, db::Dialect dialect, long long person_id, const std::string& field) {
+  auto person = registry::PersonStore(dialect).Find(sql, person_id);
+  if (!person) return Fail(Error::Validation({{field, "not_found"}}));
+  if (person->status != "active") return Fail(Error::Validation({{field, "record_merged"}}));
+  return {};
+}
+
+/// Starts the involvement that lets the unit see the person (the registry's need-to-know rule).
+void StartInvolvement(soci::session& sql, db::Dialect dialect, long long person_id, long long unit_id,
+                      const std::string& reference, const std::string& summary, std::optional<long long> staff_id) {
+  registry::Involvement involvement;
+  involvement.person_id = person_id;
+  involvement.unit_id = unit_id;
+  involvement.kind = "case";
+  involvement.reference = reference;
+  involvement.summary = summary;
+  involvement.started_on = Today();
+  (void)registry::PersonStore(dialect).InsertInvolvement(sql, involvement, staff_id, FormatTime(Now()));
+}
+
+/// Ends the open involvement with `reference` at the unit, if any.
+void EndInvolvement(soci::session& sql, db::Dialect dialect, long long person_id, long long unit_id,
+                    const std::string& reference) {
+  registry::PersonStore store(dialect);
+  for (const auto& involvement : store.Involvements(sql, person_id)) {
+    if (involvement.unit_id == unit_id && involvement.reference == reference && !involvement.ended_on) {
+      store.EndInvolvement(sql, involvement.id, Today(), FormatTime(Now()));
+    }
+  }
+}
+
+std::string IntakeReference(long long id) { return "INTAKE-" + std::to_string(id); }
+
+}  // namespace
+
+// ---- Enquiries ----
+
+Result<json::object> CaseService::RecordEnquiry(const auth::Context& context, const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown(
+      {"channel", "summary", "received_at", "unit_id", "person_id", "contact_name", "contact_phone", "service_type"});
+  cases::Enquiry enquiry;
+  enquiry.channel = OneOf(reader, "channel", kChannels);
+  enquiry.summary = reader.RequiredString("summary", 1, 4000);
+  const auto received = reader.OptionalString("received_at", 0, 40);
+  enquiry.unit_id = reader.OptionalInt("unit_id").value_or(context.principal.unit_id);
+  enquiry.person_id = reader.OptionalInt("person_id");
+  enquiry.contact_name = reader.OptionalString("contact_name", 0, 200);
+  enquiry.contact_phone = reader.OptionalString("contact_phone", 0, 40);
+  enquiry.service_type = reader.OptionalString("service_type", 0, 64);
+  const std::string now = FormatTime(Now());
+  enquiry.received_at = now;
+  if (received && !received->empty()) {
+    const auto parsed = ParseTime(*received);
+    if (!parsed) {
+      reader.Add("received_at", "invalid_format", {{"hint", "2026-11-23T09:30:00Z"}});
+    } else if (*parsed > Now()) {
+      reader.Add("received_at", "in_future");
+    } else {
+      enquiry.received_at = FormatTime(*parsed);
+    }
+  }
+  if (!enquiry.person_id && !enquiry.contact_name) reader.Add("contact_name", "required");
+  if (enquiry.service_type && enquiry.service_type->empty()) enquiry.service_type.reset();
+  if (enquiry.service_type && !catalog_.Type(*enquiry.service_type)) reader.Add("service_type", "not_found");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  enquiry.recorded_by = *context.principal.staff_id;
+  enquiry.created_at = enquiry.updated_at = now;
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, enquiry.unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (enquiry.person_id) {
+      if (auto person = RequireActivePerson(sql, database_.dialect(), *enquiry.person_id, "person_id"); !person) {
+        return Fail(person.error());
+      }
+    }
+    store_.InsertEnquiry(sql, enquiry);
+    audit_.Append(sql, context.actor,
+                  {"enquiry.create", "enquiry", std::to_string(enquiry.id),
+                   json::object{{"unit_id", enquiry.unit_id},
+                                {"channel", enquiry.channel},
+                                {"person_id", Nullable(enquiry.person_id)}}});
+    return EnquiryJson(enquiry);
+  });
+}
+
+Result<json::object> CaseService::Enquiries(const auth::Context& context, bool open_only,
+                                            std::optional<long long> after_id, int limit) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    const auto units = auth::UnitsInScope(sql, context.principal, perm::kCasesRead);
+    auto rows = store_.Enquiries(sql, units, open_only, after_id, limit + 1);
+    const bool more = static_cast<int>(rows.size()) > limit;
+    if (more) rows.resize(static_cast<size_t>(limit));
+    json::array items;
+    for (const auto& enquiry : rows) items.push_back(EnquiryJson(enquiry));
+    return json::object{{"items", std::move(items)},
+                        {"next_cursor", more ? json::value(std::to_string(rows.back().id)) : json::value(nullptr)}};
+  });
+}
+
+Result<json::object> CaseService::Enquiry(const auth::Context& context, long long id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto enquiry = store_.FindEnquiry(sql, id);
+    if (!enquiry) return Fail(Error::NotFound("enquiry " + std::to_string(id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, enquiry->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    return EnquiryJson(*enquiry);
+  });
+}
+
+Result<json::object> CaseService::RecordEnquiryOutcome(const auth::Context& context, long long id,
+                                                       const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"outcome", "outcome_note", "version"});
+  const std::string outcome = OneOf(reader, "outcome", kEnquiryOutcomes);
+  const auto note = reader.OptionalString("outcome_note", 0, 4000);
+  const long long version = reader.RequiredInt("version");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto enquiry = store_.FindEnquiry(sql, id);
+    if (!enquiry) return Fail(Error::NotFound("enquiry " + std::to_string(id)));
+    auto step = cases::Enquiries().Find(*cases::Enquiries().Parse(enquiry->state), "record_outcome", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, enquiry->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (enquiry->version != version) return Fail(Error::Conflict(enquiry->version));
+    enquiry->state = std::string(cases::Enquiries().Name(step->to));
+    enquiry->outcome = outcome;
+    enquiry->outcome_note = note;
+    enquiry->updated_at = FormatTime(Now());
+    if (!store_.UpdateEnquiry(sql, *enquiry, version)) return Fail(Error::Conflict(enquiry->version));
+    ++enquiry->version;
+    audit_.Append(sql, context.actor,
+                  {"enquiry.outcome", "enquiry", std::to_string(id), json::object{{"outcome", outcome}}});
+    return EnquiryJson(*enquiry);
+  });
+}
+
+// ---- Intakes ----
+
+Result<json::object> CaseService::StartIntake(const auth::Context& context, const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"person_id", "service_type", "enquiry_id", "unit_id"});
+  cases::Intake intake;
+  intake.person_id = reader.RequiredInt("person_id");
+  intake.service_type = reader.RequiredString("service_type", 1, 64);
+  intake.enquiry_id = reader.OptionalInt("enquiry_id");
+  intake.unit_id = reader.OptionalInt("unit_id").value_or(context.principal.unit_id);
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  auto type = catalog_.Type(intake.service_type);
+  if (!type) return Fail(Error::Validation({{"service_type", "not_found"}}));
+  auto form = catalog_.Form(type->type.intake_form);
+  if (!form) return Fail(Error::Internal("service type " + intake.service_type + " names a missing form"));
+  intake.form_code = form->code;
+  intake.form_version = form->version;
+  intake.worker_id = context.principal.staff_id;
+  intake.created_by = *context.principal.staff_id;
+  intake.created_at = intake.updated_at = FormatTime(Now());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, intake.unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (std::ranges::find(type->unit_ids, intake.unit_id) == type->unit_ids.end()) {
+      return Fail(Error::Validation({{"service_type", "not_provided_here"}}));
+    }
+    if (auto person = RequireActivePerson(sql, database_.dialect(), intake.person_id, "person_id"); !person) {
+      return Fail(person.error());
+    }
+    std::optional<cases::Enquiry> enquiry;
+    if (intake.enquiry_id) {
+      enquiry = store_.FindEnquiry(sql, *intake.enquiry_id);
+      if (!enquiry || enquiry->unit_id != intake.unit_id) {
+        return Fail(Error::Validation({{"enquiry_id", "not_found"}}));
+      }
+      auto step = cases::Enquiries().Find(*cases::Enquiries().Parse(enquiry->state), "start_intake", {});
+      if (!step) return Fail(step.error());
+    }
+    store_.InsertIntake(sql, intake);
+    if (enquiry) {
+      const long long version = enquiry->version;
+      enquiry->state = "closed";
+      enquiry->outcome = "intake";
+      enquiry->intake_id = intake.id;
+      if (!enquiry->person_id) enquiry->person_id = intake.person_id;
+      enquiry->updated_at = intake.created_at;
+      if (!store_.UpdateEnquiry(sql, *enquiry, version)) return Fail(Error::Conflict(version));
+    }
+    StartInvolvement(sql, database_.dialect(), intake.person_id, intake.unit_id, IntakeReference(intake.id),
+                     intake.service_type, context.principal.staff_id);
+    audit_.Append(sql, context.actor,
+                  {"intake.start", "intake", std::to_string(intake.id),
+                   json::object{{"person_id", intake.person_id},
+                                {"service_type", intake.service_type},
+                                {"form", intake.form_code + " v" + std::to_string(intake.form_version)}}});
+    return IntakeJson(intake);
+  });
+}
+
+Result<json::object> CaseService::Intake(const auth::Context& context, long long id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto intake = store_.FindIntake(sql, id);
+    if (!intake) return Fail(Error::NotFound("intake " + std::to_string(id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, intake->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    return IntakeJson(*intake);
+  });
+}
+
+namespace {
+
+/// Reads {answers, interviewed_on} of an intake body into `intake`, checking the answers against its form.
+Status ReadIntakeAnswers(JsonReader& reader, const json::object& body, Catalog& catalog, cases::Intake& intake,
+                         forms::Completeness completeness) {
+  if (const auto* answers = body.if_contains("answers")) {
+    if (!answers->is_object()) {
+      reader.Add("answers", "invalid_type", {{"expected", "object"}});
+    } else {
+      intake.answers = answers->as_object();
+    }
+  }
+  if (auto day = reader.OptionalString("interviewed_on", 0, 10); day && !day->empty()) {
+    if (day->size() != 10 || day->at(4) != '-' || day->at(7) != '-') {
+      reader.Add("interviewed_on", "invalid_date");
+    } else if (*day > Today()) {
+      reader.Add("interviewed_on", "in_future");
+    } else {
+      intake.interviewed_on = *day;
+    }
+  }
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  auto form = catalog.Form(intake.form_code, intake.form_version);
+  if (!form) return Fail(Error::Internal("intake form " + intake.form_code + " is missing"));
+  auto filled = forms::Fill(*form, intake.answers, completeness, Today(), "answers.");
+  if (!filled) return Fail(filled.error());
+  intake.answers = std::move(filled->answers);
+  intake.computed = std::move(filled->computed);
+  return {};
+}
+
+}  // namespace
+
+Result<json::object> CaseService::SaveIntake(const auth::Context& context, long long id, const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"answers", "interviewed_on", "version"});
+  const long long version = reader.RequiredInt("version");
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto intake = store_.FindIntake(sql, id);
+    if (!intake) return Fail(Error::NotFound("intake " + std::to_string(id)));
+    auto step = cases::Intakes().Find(*cases::Intakes().Parse(intake->state), "save", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, intake->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto read = ReadIntakeAnswers(reader, body, catalog_, *intake, forms::Completeness::kDraft); !read) {
+      return Fail(read.error());
+    }
+    if (intake->version != version) return Fail(Error::Conflict(intake->version));
+    intake->updated_at = FormatTime(Now());
+    if (!store_.UpdateIntake(sql, *intake, version)) return Fail(Error::Conflict(intake->version));
+    ++intake->version;
+    audit_.Append(sql, context.actor, {"intake.save", "intake", std::to_string(id), std::nullopt});
+    return IntakeJson(*intake);
+  });
+}
+
+Result<json::object> CaseService::CompleteIntake(const auth::Context& context, long long id, const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"answers", "interviewed_on", "outcome", "outcome_note", "version"});
+  const std::string outcome = OneOf(reader, "outcome", kIntakeOutcomes);
+  const auto note = reader.OptionalString("outcome_note", 0, 4000);
+  const long long version = reader.RequiredInt("version");
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto intake = store_.FindIntake(sql, id);
+    if (!intake) return Fail(Error::NotFound("intake " + std::to_string(id)));
+    auto step = cases::Intakes().Find(*cases::Intakes().Parse(intake->state), "complete", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, intake->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto read = ReadIntakeAnswers(reader, body, catalog_, *intake, forms::Completeness::kComplete); !read) {
+      return Fail(read.error());
+    }
+    if (intake->version != version) return Fail(Error::Conflict(intake->version));
+    const std::string now = FormatTime(Now());
+    intake->state = std::string(cases::Intakes().Name(step->to));
+    intake->outcome = outcome;
+    intake->outcome_note = note;
+    intake->updated_at = now;
+    EndInvolvement(sql, database_.dialect(), intake->person_id, intake->unit_id, IntakeReference(id));
+    if (outcome == "open_case") {
+      auto type = catalog_.Type(intake->service_type);
+      if (!type) return Fail(Error::Internal("service type " + intake->service_type + " is missing"));
+      cases::Case record;
+      record.reference = store_.NextReference(sql, type->type.reference_prefix, std::stoi(now.substr(0, 4)));
+      record.person_id = intake->person_id;
+      record.unit_id = intake->unit_id;
+      record.service_type = intake->service_type;
+      record.state = std::string(cases::Cases().Name(CaseState::kUnallocated));
+      record.opened_at = now;
+      record.intake_id = intake->id;
+      record.created_by = context.principal.staff_id.value_or(intake->created_by);
+      record.created_at = record.updated_at = now;
+      store_.InsertCase(sql, record);
+      CaseEvent opened{.case_id = record.id,
+                       .action = "open",
+                       .to_state = record.state,
+                       .actor_id = context.principal.staff_id,
+                       .at = now,
+                       .note = note,
+                       .data = json::object{{"intake_id", intake->id}}};
+      store_.InsertEvent(sql, opened);
+      StartInvolvement(sql, database_.dialect(), record.person_id, record.unit_id, record.reference,
+                       record.service_type, context.principal.staff_id);
+      intake->case_id = record.id;
+      audit_.Append(sql, context.actor,
+                    {"case.open", "case", std::to_string(record.id),
+                     json::object{{"reference", record.reference}, {"intake_id", intake->id}}});
+    }
+    if (!store_.UpdateIntake(sql, *intake, version)) return Fail(Error::Conflict(intake->version));
+    ++intake->version;
+    audit_.Append(sql, context.actor,
+                  {"intake.complete", "intake", std::to_string(id), json::object{{"outcome", outcome}}});
+    return IntakeJson(*intake);
+  });
+}
+
+// ---- Cases ----
+
+Result<json::object> CaseService::Cases(const auth::Context& context, const CaseQuery& query) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    CaseFilter filter;
+    filter.unit_ids = auth::UnitsInScope(sql, context.principal, perm::kCasesRead);
+    if (filter.unit_ids.empty()) {
+      return json::object{{"items", json::array{}}, {"next_cursor", nullptr}};
+    }
+    if (query.scope == "mine") {
+      if (!context.principal.staff_id) return Fail(NeedsStaff());
+      filter.worker_id = context.principal.staff_id;
+    }
+    filter.state = query.state;
+    filter.person_id = query.person_id;
+    filter.after_id = query.after_id;
+    filter.limit = query.limit + 1;
+    auto rows = store_.Cases(sql, filter);
+    const bool more = static_cast<int>(rows.size()) > query.limit;
+    if (more) rows.resize(static_cast<size_t>(query.limit));
+    json::array items;
+    for (const auto& record : rows) items.push_back(CaseJson(record));
+    return json::object{{"items", std::move(items)},
+                        {"next_cursor", more ? json::value(std::to_string(rows.back().id)) : json::value(nullptr)}};
+  });
+}
+
+Result<json::object> CaseService::Case(const auth::Context& context, long long id) {
+  auto found = database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    json::object out = CaseJson(*record);
+    json::array actions;
+    const auto state = *cases::Cases().Parse(record->state);
+    for (const auto& step : cases::Cases().table()) {
+      if (step.from != state) continue;
+      if (!auth::AllowsAt(sql, context.principal, step.permission, record->unit_id)) continue;
+      if (std::ranges::find(actions, json::value(step.action)) == actions.end()) actions.emplace_back(step.action);
+    }
+    out["allowed_actions"] = std::move(actions);
+    json::array history;
+    for (const auto& event : store_.Events(sql, id)) {
+      history.push_back(json::object{{"id", event.id},
+                                     {"action", event.action},
+                                     {"from_state", Nullable(event.from_state)},
+                                     {"to_state", Nullable(event.to_state)},
+                                     {"actor_id", Nullable(event.actor_id)},
+                                     {"at", event.at},
+                                     {"note", Nullable(event.note)},
+                                     {"data", event.data}});
+    }
+    out["history"] = std::move(history);
+    json::array allocations;
+    for (const auto& allocation : store_.Allocations(sql, id)) {
+      allocations.push_back(json::object{{"worker_id", allocation.worker_id},
+                                         {"allocated_by", allocation.allocated_by},
+                                         {"allocated_at", allocation.allocated_at},
+                                         {"ended_at", Nullable(allocation.ended_at)},
+                                         {"reason", Nullable(allocation.reason)}});
+    }
+    out["allocations"] = std::move(allocations);
+    return out;
+  });
+  if (found) audit_.AppendNow(context.actor, {"case.view", "case", std::to_string(id), std::nullopt});
+  return found;
+}
+
+Result<json::object> CaseService::Allocate(const auth::Context& context, long long id, const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"worker_id", "reason", "version"});
+  const long long worker_id = reader.RequiredInt("worker_id");
+  const auto reason = reader.OptionalString("reason", 0, 1000);
+  const long long version = reader.RequiredInt("version");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(id)));
+    const auto state = *cases::Cases().Parse(record->state);
+    const char* action = state == CaseState::kUnallocated ? "allocate" : "reallocate";
+    auto step = cases::Cases().Find(state, action, {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (record->version != version) return Fail(Error::Conflict(record->version));
+    const auto workers = store_.CaseloadRows(sql, record->unit_id);
+    if (std::ranges::none_of(workers, [&](const CaseloadRow& row) { return row.staff_id == worker_id; })) {
+      return Fail(Error::Validation({{"worker_id", "not_a_worker_here"}}));
+    }
+    if (record->worker_id == worker_id) return Fail(Error::Validation({{"worker_id", "already_allocated"}}));
+    auto type = catalog_.Type(record->service_type);
+    const std::string now = FormatTime(Now());
+    const std::string from_state = record->state;
+    const std::optional<long long> previous = record->worker_id;
+    record->state = std::string(cases::Cases().Name(step->to));
+    record->worker_id = worker_id;
+    record->allocated_at = now;
+    if (!record->next_review_on && type)
+      record->next_review_on = AddDays(now.substr(0, 10), type->type.review_interval_days);
+    record->updated_at = now;
+    if (!store_.UpdateCase(sql, *record, version)) return Fail(Error::Conflict(record->version));
+    ++record->version;
+    Allocation allocation{.case_id = id,
+                          .worker_id = worker_id,
+                          .allocated_by = *context.principal.staff_id,
+                          .allocated_at = now,
+                          .reason = reason};
+    store_.Allocate(sql, allocation);
+    CaseEvent event{.case_id = id,
+                    .action = action,
+                    .from_state = from_state,
+                    .to_state = record->state,
+                    .actor_id = context.principal.staff_id,
+                    .at = now,
+                    .note = reason,
+                    .data = json::object{{"worker_id", worker_id}, {"previous_worker_id", Nullable(previous)}}};
+    store_.InsertEvent(sql, event);
+    audit_.Append(sql, context.actor,
+                  {std::string("case.") + action, "case", std::to_string(id),
+                   json::object{{"worker_id", json::object{{"from", Nullable(previous)}, {"to", worker_id}}}}});
+    return CaseJson(*record);
+  });
+}
+
+Result<json::object> CaseService::Caseloads(const auth::Context& context, long long unit_id) {
+  const auto types = catalog_.Types();
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesSupervise, unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    std::map<long long, Caseload> loads;
+    std::vector<long long> order;
+    for (const auto& row : store_.CaseloadRows(sql, unit_id)) {
+      auto [entry, added] =
+          loads.try_emplace(row.staff_id, Caseload{.staff_id = row.staff_id, .display_name = row.display_name});
+      if (added) order.push_back(row.staff_id);
+      if (!row.service_type) continue;
+      double weight = 1;
+      for (const auto& type : types) {
+        if (type.type.code == *row.service_type) weight = type.type.caseload_weight;
+      }
+      entry->second.cases += row.cases;
+      entry->second.high_risk += row.high_risk;
+      // A high-risk case weighs twice its type's weight.
+      entry->second.weighted += weight * static_cast<double>(row.cases + row.high_risk);
+    }
+    json::array items;
+    for (long long staff_id : order) {
+      const Caseload& load = loads.at(staff_id);
+      items.push_back(json::object{{"staff_id", load.staff_id},
+                                   {"display_name", load.display_name},
+                                   {"open_cases", load.cases},
+                                   {"high_risk", load.high_risk},
+                                   {"weighted", load.weighted}});
+    }
+    return json::object{{"unit_id", unit_id}, {"items", std::move(items)}};
+  });
+}
+
+// ---- Notes ----
+
+namespace {
+
+/// Sensitive notes are for their author, the case worker and those who supervise cases at the unit.
+bool MaySeeSensitive(soci::session& sql, const auth::Context& context, const cases::Case& record,
+                     const CaseNote& note) {
+  const auto staff = context.principal.staff_id;
+  if (staff && (*staff == note.author_id || record.worker_id == staff)) return true;
+  return auth::AllowsAt(sql, context.principal, perm::kCasesSupervise, record.unit_id);
+}
+
+}  // namespace
+
+Result<json::object> CaseService::Notes(const auth::Context& context, long long case_id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    json::array items;
+    long long withheld = 0;
+    for (const auto& note : store_.Notes(sql, case_id)) {
+      if (note.sensitive && !MaySeeSensitive(sql, context, *record, note)) {
+        ++withheld;
+        continue;
+      }
+      items.push_back(NoteJson(note));
+    }
+    return json::object{{"items", std::move(items)}, {"sensitive_withheld", withheld}};
+  });
+}
+
+Result<json::object> CaseService::AddNote(const auth::Context& context, long long case_id, const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"contact_at", "kind", "body", "participants", "sensitive", "corrects_id"});
+  CaseNote note;
+  note.case_id = case_id;
+  const std::string contact = reader.RequiredString("contact_at", 1, 40);
+  note.kind = OneOf(reader, "kind", kNoteKinds);
+  note.body = reader.RequiredString("body", 1, 20000);
+  note.participants = reader.OptionalStringArray("participants").value_or(std::vector<std::string>{});
+  note.sensitive = reader.OptionalBool("sensitive").value_or(false);
+  note.corrects_id = reader.OptionalInt("corrects_id");
+  if (!contact.empty()) {
+    const auto parsed = ParseTime(contact);
+    if (!parsed) {
+      reader.Add("contact_at", "invalid_format", {{"hint", "2026-11-23T09:30:00Z"}});
+    } else if (*parsed > Now() + std::chrono::minutes(5)) {
+      reader.Add("contact_at", "in_future");
+    } else {
+      note.contact_at = FormatTime(*parsed);
+    }
+  }
+  if (note.participants.size() > 30) reader.Add("participants", "out_of_range", {{"min", "0"}, {"max", "30"}});
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  note.author_id = *context.principal.staff_id;
+  note.created_at = FormatTime(Now());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (record->state == "closed" || record->state == "transferred") {
+      return Fail(Error::Make(Canonical::kFailedPrecondition, "invalid_transition", "notes on an ended case"));
+    }
+    if (note.corrects_id) {
+      auto corrected = store_.FindNote(sql, *note.corrects_id);
+      if (!corrected || corrected->case_id != case_id) return Fail(Error::Validation({{"corrects_id", "not_found"}}));
+      // A correction of a sensitive note stays sensitive.
+      note.sensitive = note.sensitive || corrected->sensitive;
+    }
+    store_.InsertNote(sql, note);
+    audit_.Append(sql, context.actor,
+                  {note.corrects_id ? "case_note.correct" : "case_note.add", "case", std::to_string(case_id),
+                   json::object{{"note_id", note.id}, {"kind", note.kind}, {"sensitive", note.sensitive}}});
+    return NoteJson(note);
+  });
+}
+
+}  // namespace welfare::cases

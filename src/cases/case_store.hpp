@@ -1,0 +1,69 @@
+/// \file SQL of enquiries, intakes, cases, their history, allocations and notes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "cases/case_records.hpp"
+#include "db/database.hpp"
+
+namespace welfare::cases {
+
+/// Which cases a list shows.
+struct CaseFilter {
+  std::optional<long long> worker_id;
+  std::vector<long long> unit_ids;  ///< empty: no unit condition
+  std::optional<std::string> state;
+  std::optional<long long> person_id;
+  std::optional<long long> after_id;  ///< keyset: cases with a smaller id (newest first)
+  int limit = 50;
+};
+
+/// Statements of case management.
+class CaseStore {
+ public:
+  explicit CaseStore(db::Dialect dialect) : dialect_(dialect) {}
+
+  long long InsertEnquiry(soci::session& sql, Enquiry& enquiry);
+  [[nodiscard]] std::optional<Enquiry> FindEnquiry(soci::session& sql, long long id);
+  /// Newest first, at the units given, optionally only open ones.
+  [[nodiscard]] std::vector<Enquiry> Enquiries(soci::session& sql, const std::vector<long long>& unit_ids,
+                                               bool open_only, std::optional<long long> after_id, int limit);
+  /// Saves state, outcome and intake link; false when `expected_version` is not the stored one.
+  bool UpdateEnquiry(soci::session& sql, const Enquiry& enquiry, long long expected_version);
+
+  long long InsertIntake(soci::session& sql, Intake& intake);
+  [[nodiscard]] std::optional<Intake> FindIntake(soci::session& sql, long long id);
+  /// Saves answers, state and outcome; false when `expected_version` is not the stored one.
+  bool UpdateIntake(soci::session& sql, const Intake& intake, long long expected_version);
+
+  /// The next case reference PREFIX-YEAR-NNNNNN.
+  [[nodiscard]] std::string NextReference(soci::session& sql, const std::string& prefix, int year);
+  long long InsertCase(soci::session& sql, Case& record);
+  [[nodiscard]] std::optional<Case> FindCase(soci::session& sql, long long id);
+  [[nodiscard]] std::vector<Case> Cases(soci::session& sql, const CaseFilter& filter);
+  /// Saves everything but the identity; false when `expected_version` is not the stored one.
+  bool UpdateCase(soci::session& sql, const Case& record, long long expected_version);
+
+  void InsertEvent(soci::session& sql, CaseEvent& event);
+  [[nodiscard]] std::vector<CaseEvent> Events(soci::session& sql, long long case_id);
+
+  /// Ends the current allocation (if any) and starts one for `allocation.worker_id`.
+  void Allocate(soci::session& sql, Allocation& allocation);
+  [[nodiscard]] std::vector<Allocation> Allocations(soci::session& sql, long long case_id);
+  /// The unit's workers (staff holding cases.write there) with their open cases by service type; the service
+  /// weighs them.
+  [[nodiscard]] std::vector<CaseloadRow> CaseloadRows(soci::session& sql, long long unit_id);
+
+  long long InsertNote(soci::session& sql, CaseNote& note);
+  [[nodiscard]] std::optional<CaseNote> FindNote(soci::session& sql, long long id);
+  [[nodiscard]] std::vector<CaseNote> Notes(soci::session& sql, long long case_id);
+
+ private:
+  db::Dialect dialect_;
+};
+
+}  // namespace welfare::cases
