@@ -90,6 +90,46 @@ void RegisterCaseRoutes(ApiRouter& router) {
   router.Add({Verb::get, "/api/v1/units/{id:int}/caseloads", supervise, false, [](Call& call) {
                 return JsonResult(call.services.cases.Caseloads(call.context, call.request.IntParam(0)));
               }});
+  router.Add({Verb::get, "/api/v1/cases/{id:int}/assessments", read, false, [](Call& call) {
+                return JsonResult(call.services.cases.Assessments(call.context, call.request.IntParam(0)));
+              }});
+  router.Add({Verb::post, "/api/v1/cases/{id:int}/assessments", write, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) {
+                  return JsonResult(call.services.cases.StartAssessment(call.context, call.request.IntParam(0), body),
+                                    201);
+                });
+              }});
+  router.Add({Verb::put, "/api/v1/assessments/{id:int}", write, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) {
+                  return JsonResult(call.services.cases.SaveAssessment(call.context, call.request.IntParam(0), body));
+                });
+              }});
+  router.Add({Verb::post, "/api/v1/assessments/{id:int}/complete", write, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) {
+                  return JsonResult(
+                      call.services.cases.CompleteAssessment(call.context, call.request.IntParam(0), body));
+                });
+              }});
+  router.Add({Verb::get, "/api/v1/cases/{id:int}/plans", read, false, [](Call& call) {
+                return JsonResult(call.services.cases.Plans(call.context, call.request.IntParam(0)));
+              }});
+  router.Add({Verb::post, "/api/v1/cases/{id:int}/plans", write, false, [](Call& call) {
+                return JsonResult(call.services.cases.StartPlan(call.context, call.request.IntParam(0)), 201);
+              }});
+  router.Add({Verb::put, "/api/v1/plans/{id:int}", write, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) {
+                  return JsonResult(call.services.cases.SavePlan(call.context, call.request.IntParam(0), body));
+                });
+              }});
+  for (const auto& [action, permission] :
+       {std::pair<std::string, std::string>{"submit", write}, {"approve", supervise}, {"return", supervise}}) {
+    router.Add({Verb::post, "/api/v1/plans/{id:int}/" + action, permission, false, [action](Call& call) {
+                  return WithBody(call, [&](const json::object& body) {
+                    return JsonResult(
+                        call.services.cases.DecidePlan(call.context, call.request.IntParam(0), action, body));
+                  });
+                }});
+  }
   router.Add({Verb::get, "/api/v1/cases/{id:int}/notes", read, false, [](Call& call) {
                 return JsonResult(call.services.cases.Notes(call.context, call.request.IntParam(0)));
               }});

@@ -116,6 +116,52 @@ struct CaseNote {
   std::string created_at;
 };
 
+/// An assessment with one of the service type's tools.
+struct Assessment {
+  long long id = 0;
+  long long case_id = 0;
+  std::string tool;
+  int form_version = 1;
+  boost::json::object answers;
+  boost::json::object computed;
+  std::optional<std::string> risk_level;
+  std::string state = "draft";
+  std::optional<std::string> assessed_on;
+  long long author_id = 0;
+  std::optional<std::string> completed_at;
+  long long version = 1;
+  std::string created_at;
+  std::string updated_at;
+};
+
+/// One version of a case's service plan. `content` is {summary?, goals: [{domain, goal, interventions,
+/// responsible?, target_date?}]}.
+struct ServicePlan {
+  long long id = 0;
+  long long case_id = 0;
+  int plan_version = 1;
+  std::string state = "draft";
+  boost::json::object content;
+  std::optional<std::string> review_on;
+  long long author_id = 0;
+  std::optional<std::string> submitted_at;
+  std::optional<long long> decided_by;
+  std::optional<std::string> decided_at;
+  long long version = 1;
+  std::string created_at;
+  std::string updated_at;
+};
+
+/// One step of the exchange about a plan (submitted, returned with a comment, approved).
+struct PlanComment {
+  long long id = 0;
+  long long plan_id = 0;
+  std::string action;
+  std::optional<std::string> comment;
+  long long author_id = 0;
+  std::string at;
+};
+
 /// One worker's open cases of one service type (no service type: the worker has none).
 struct CaseloadRow {
   long long staff_id = 0;

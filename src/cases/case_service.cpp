@@ -11,6 +11,7 @@
 #include "cases/workflows.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "forms/form.hpp"
 #include "registry/person_store.hpp"
 
 namespace welfare::cases {
@@ -138,6 +139,69 @@ json::object NoteJson(const CaseNote& note) {
           {"corrects_id", Nullable(note.corrects_id)},
           {"author_id", note.author_id},
           {"created_at", note.created_at}};
+}
+
+json::object AssessmentJson(const cases::Assessment& assessment) {
+  return {{"id", assessment.id},
+          {"case_id", assessment.case_id},
+          {"tool", assessment.tool},
+          {"form_version", assessment.form_version},
+          {"answers", assessment.answers},
+          {"computed", assessment.computed},
+          {"risk_level", Nullable(assessment.risk_level)},
+          {"state", assessment.state},
+          {"assessed_on", Nullable(assessment.assessed_on)},
+          {"author_id", assessment.author_id},
+          {"completed_at", Nullable(assessment.completed_at)},
+          {"version", assessment.version},
+          {"created_at", assessment.created_at},
+          {"updated_at", assessment.updated_at}};
+}
+
+json::object PlanJson(const ServicePlan& plan) {
+  return {{"id", plan.id},
+          {"case_id", plan.case_id},
+          {"plan_version", plan.plan_version},
+          {"state", plan.state},
+          {"content", plan.content},
+          {"review_on", Nullable(plan.review_on)},
+          {"author_id", plan.author_id},
+          {"submitted_at", Nullable(plan.submitted_at)},
+          {"decided_by", Nullable(plan.decided_by)},
+          {"decided_at", Nullable(plan.decided_at)},
+          {"version", plan.version},
+          {"created_at", plan.created_at},
+          {"updated_at", plan.updated_at}};
+}
+
+/// Work on a case's assessments and plan needs it to be active.
+Status RequireActiveCase(const cases::Case& record) {
+  if (record.state == "active") return {};
+  Error error = Error::Make(Canonical::kFailedPrecondition, "invalid_transition", "case not active");
+  error.extra = json::object{{"record_kind", "case"}, {"state", record.state}, {"allowed_actions", json::array{}}};
+  return Fail(std::move(error));
+}
+
+/// A YYYY-MM-DD field; `not_before` refuses earlier days (today for review dates).
+std::optional<std::string> DayField(JsonReader& reader, std::string_view field, std::optional<std::string> not_after,
+                                    std::optional<std::string> not_before = std::nullopt) {
+  auto day = reader.OptionalString(field, 0, 10);
+  if (!day || day->empty()) return std::nullopt;
+  const bool shaped = day->size() == 10 && day->at(4) == '-' && day->at(7) == '-' &&
+                      std::ranges::all_of(*day, [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  if (!shaped) {
+    reader.Add(std::string(field), "invalid_date");
+    return std::nullopt;
+  }
+  if (not_after && *day > *not_after) {
+    reader.Add(std::string(field), "in_future");
+    return std::nullopt;
+  }
+  if (not_before && *day < *not_before) {
+    reader.Add(std::string(field), "before_start", {{"started_on", *not_before}});
+    return std::nullopt;
+  }
+  return day;
 }
 
 /// The person must exist and not have been merged into another record.
@@ -716,6 +780,406 @@ Result<json::object> CaseService::AddNote(const auth::Context& context, long lon
                   {note.corrects_id ? "case_note.correct" : "case_note.add", "case", std::to_string(case_id),
                    json::object{{"note_id", note.id}, {"kind", note.kind}, {"sensitive", note.sensitive}}});
     return NoteJson(note);
+  });
+}
+
+}  // namespace welfare::cases
+
+// ---- Assessments ----
+
+namespace welfare::cases {
+namespace {
+
+/// Reads {answers, assessed_on} into `assessment` and checks the answers against its tool's form version.
+Status ReadAssessmentAnswers(JsonReader& reader, const json::object& body, Catalog& catalog,
+                             cases::Assessment& assessment, forms::Completeness completeness) {
+  if (const auto* answers = body.if_contains("answers")) {
+    if (!answers->is_object()) {
+      reader.Add("answers", "invalid_type", {{"expected", "object"}});
+    } else {
+      assessment.answers = answers->as_object();
+    }
+  }
+  if (auto day = DayField(reader, "assessed_on", Today())) assessment.assessed_on = day;
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  auto form = catalog.Form(assessment.tool, assessment.form_version);
+  if (!form) return Fail(Error::Internal("assessment tool " + assessment.tool + " is missing"));
+  auto filled = forms::Fill(*form, assessment.answers, completeness, Today(), "answers.");
+  if (!filled) return Fail(filled.error());
+  assessment.answers = std::move(filled->answers);
+  assessment.computed = std::move(filled->computed);
+  return {};
+}
+
+}  // namespace
+
+Result<json::object> CaseService::Assessments(const auth::Context& context, long long case_id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    json::array items;
+    for (const auto& assessment : store_.Assessments(sql, case_id)) items.push_back(AssessmentJson(assessment));
+    return json::object{{"items", std::move(items)}};
+  });
+}
+
+Result<json::object> CaseService::StartAssessment(const auth::Context& context, long long case_id,
+                                                  const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"tool"});
+  cases::Assessment assessment;
+  assessment.case_id = case_id;
+  assessment.tool = reader.RequiredString("tool", 1, 64);
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
+    auto type = catalog_.Type(record->service_type);
+    if (!type || std::ranges::find(type->type.assessment_tools, assessment.tool) == type->type.assessment_tools.end()) {
+      return Fail(Error::Validation({{"tool", "not_found"}}));
+    }
+    auto form = catalog_.Form(assessment.tool);
+    if (!form) return Fail(Error::Validation({{"tool", "not_found"}}));
+    assessment.form_version = form->version;
+    assessment.author_id = *context.principal.staff_id;
+    assessment.created_at = assessment.updated_at = FormatTime(Now());
+    store_.InsertAssessment(sql, assessment);
+    audit_.Append(sql, context.actor,
+                  {"assessment.start", "case", std::to_string(case_id),
+                   json::object{{"assessment_id", assessment.id},
+                                {"tool", assessment.tool},
+                                {"form_version", assessment.form_version}}});
+    return AssessmentJson(assessment);
+  });
+}
+
+Result<json::object> CaseService::SaveAssessment(const auth::Context& context, long long id, const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"answers", "assessed_on", "version"});
+  const long long version = reader.RequiredInt("version");
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto assessment = store_.FindAssessment(sql, id);
+    if (!assessment) return Fail(Error::NotFound("assessment " + std::to_string(id)));
+    auto record = store_.FindCase(sql, assessment->case_id);
+    auto step = cases::Assessments().Find(*cases::Assessments().Parse(assessment->state), "save", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kDraft); !read) {
+      return Fail(read.error());
+    }
+    if (assessment->version != version) return Fail(Error::Conflict(assessment->version));
+    assessment->updated_at = FormatTime(Now());
+    if (!store_.UpdateAssessment(sql, *assessment, version)) return Fail(Error::Conflict(assessment->version));
+    ++assessment->version;
+    audit_.Append(sql, context.actor,
+                  {"assessment.save", "case", std::to_string(record->id), json::object{{"assessment_id", id}}});
+    return AssessmentJson(*assessment);
+  });
+}
+
+Result<json::object> CaseService::CompleteAssessment(const auth::Context& context, long long id,
+                                                     const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"answers", "assessed_on", "version"});
+  const long long version = reader.RequiredInt("version");
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto assessment = store_.FindAssessment(sql, id);
+    if (!assessment) return Fail(Error::NotFound("assessment " + std::to_string(id)));
+    auto record = store_.FindCase(sql, assessment->case_id);
+    auto step = cases::Assessments().Find(*cases::Assessments().Parse(assessment->state), "complete", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kComplete); !read) {
+      return Fail(read.error());
+    }
+    if (assessment->version != version) return Fail(Error::Conflict(assessment->version));
+    const std::string now = FormatTime(Now());
+    assessment->state = std::string(cases::Assessments().Name(step->to));
+    assessment->completed_at = now;
+    if (!assessment->assessed_on) assessment->assessed_on = now.substr(0, 10);
+    assessment->updated_at = now;
+    auto type = catalog_.Type(record->service_type);
+    bool alert = false;
+    if (type && type->type.risk && type->type.risk->tool == assessment->tool) {
+      if (const auto* level = assessment->computed.if_contains(type->type.risk->level); level && level->is_string()) {
+        assessment->risk_level = std::string(level->get_string());
+        const auto& alerting = type->type.risk->alert_levels;
+        alert = std::ranges::find(alerting, *assessment->risk_level) != alerting.end();
+      }
+    }
+    if (!store_.UpdateAssessment(sql, *assessment, version)) return Fail(Error::Conflict(assessment->version));
+    ++assessment->version;
+    if (assessment->risk_level) {
+      const long long case_version = record->version;
+      const std::optional<std::string> previous = record->risk_level;
+      record->risk_level = assessment->risk_level;
+      record->updated_at = now;
+      if (!store_.UpdateCase(sql, *record, case_version)) return Fail(Error::Conflict(record->version));
+      CaseEvent event{.case_id = record->id,
+                      .action = "risk_assessed",
+                      .actor_id = context.principal.staff_id,
+                      .at = now,
+                      .data = json::object{{"assessment_id", id},
+                                           {"risk_level", *assessment->risk_level},
+                                           {"previous_risk_level", Nullable(previous)}}};
+      store_.InsertEvent(sql, event);
+    }
+    if (alert) {
+      registry::PersonStore persons(database_.dialect());
+      const json::object params{{"reference", record->reference},
+                                {"risk_level", *assessment->risk_level},
+                                {"person_id", record->person_id},
+                                {"assessment_id", id}};
+      for (long long supervisor : store_.Supervisors(sql, auth::UnitAncestry(sql, record->unit_id))) {
+        registry::Alert raised{.staff_id = supervisor,
+                               .kind = "case_high_risk",
+                               .record_type = "case",
+                               .record_id = std::to_string(record->id),
+                               .params = json::serialize(params),
+                               .created_at = now};
+        (void)persons.InsertAlert(sql, raised);
+      }
+    }
+    audit_.Append(sql, context.actor,
+                  {"assessment.complete", "case", std::to_string(record->id),
+                   json::object{{"assessment_id", id},
+                                {"tool", assessment->tool},
+                                {"risk_level", Nullable(assessment->risk_level)},
+                                {"alert", alert}}});
+    return AssessmentJson(*assessment);
+  });
+}
+
+// ---- Service plans ----
+
+namespace {
+
+/// Checks a plan's content against the service type's plan domains and interventions.
+Status CheckPlanContent(const json::object& content, const ServiceType& type) {
+  FieldErrors errors;
+  for (const auto& [key, value] : content) {
+    if (key != "summary" && key != "goals") errors.Add("content." + std::string(key), "unknown_field");
+  }
+  if (const auto* summary = content.if_contains("summary");
+      summary && !summary->is_null() && (!summary->is_string() || Utf8Length(summary->get_string()) > 4000)) {
+    errors.Add("content.summary", "too_long", {{"max", "4000"}});
+  }
+  const auto* goals = content.if_contains("goals");
+  if (goals != nullptr && !goals->is_array()) errors.Add("content.goals", "invalid_type", {{"expected", "array"}});
+  if (goals != nullptr && goals->is_array()) {
+    if (goals->get_array().size() > 30) errors.Add("content.goals", "out_of_range", {{"min", "0"}, {"max", "30"}});
+    auto choices = [](const std::vector<Choice>& list) {
+      std::string text;
+      for (const auto& choice : list) text += (text.empty() ? "" : ", ") + choice.value;
+      return text;
+    };
+    auto known = [](const std::vector<Choice>& list, std::string_view value) {
+      return std::ranges::any_of(list, [&](const Choice& choice) { return choice.value == value; });
+    };
+    for (size_t goal_idx = 0; goal_idx < goals->get_array().size(); ++goal_idx) {
+      const std::string path = "content.goals." + std::to_string(goal_idx);
+      const auto& goal = goals->get_array()[goal_idx];
+      if (!goal.is_object()) {
+        errors.Add(path, "invalid_type", {{"expected", "object"}});
+        continue;
+      }
+      JsonReader reader(goal.get_object());
+      reader.RejectUnknown({"domain", "goal", "interventions", "responsible", "target_date"});
+      const std::string domain = reader.RequiredString("domain", 1, 64);
+      if (!domain.empty() && !known(type.plan_domains, domain)) {
+        reader.Add("domain", "invalid_choice", {{"choices", choices(type.plan_domains)}});
+      }
+      (void)reader.RequiredString("goal", 1, 2000);
+      for (const auto& intervention :
+           reader.OptionalStringArray("interventions").value_or(std::vector<std::string>{})) {
+        if (!known(type.interventions, intervention)) {
+          reader.Add("interventions", "invalid_choice", {{"choices", choices(type.interventions)}});
+        }
+      }
+      (void)reader.OptionalString("responsible", 0, 200);
+      (void)DayField(reader, "target_date", std::nullopt);
+      if (auto valid = reader.Finish(); !valid) {
+        for (const auto& field : valid.error().fields) errors.Add(path + "." + field.field, field.code, field.params);
+      }
+    }
+  }
+  return errors.Finish();
+}
+
+size_t GoalCount(const json::object& content) {
+  const auto* goals = content.if_contains("goals");
+  return goals != nullptr && goals->is_array() ? goals->get_array().size() : 0;
+}
+
+}  // namespace
+
+Result<json::object> CaseService::Plans(const auth::Context& context, long long case_id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    std::map<long long, json::array> exchanges;
+    for (const auto& comment : store_.PlanComments(sql, case_id)) {
+      exchanges[comment.plan_id].push_back(json::object{{"action", comment.action},
+                                                        {"comment", Nullable(comment.comment)},
+                                                        {"author_id", comment.author_id},
+                                                        {"at", comment.at}});
+    }
+    json::array items;
+    for (const auto& plan : store_.Plans(sql, case_id)) {
+      json::object item = PlanJson(plan);
+      item["exchange"] = std::move(exchanges[plan.id]);
+      items.push_back(std::move(item));
+    }
+    return json::object{{"items", std::move(items)}};
+  });
+}
+
+Result<json::object> CaseService::StartPlan(const auth::Context& context, long long case_id) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, case_id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
+    const auto plans = store_.Plans(sql, case_id);
+    ServicePlan plan;
+    plan.case_id = case_id;
+    plan.plan_version = 1;
+    for (const auto& earlier : plans) {
+      if (earlier.state == "draft" || earlier.state == "submitted" || earlier.state == "returned") {
+        return Fail(Error::Make(Canonical::kFailedPrecondition, "plan_in_progress"));
+      }
+      plan.plan_version = earlier.plan_version + 1;
+      if (earlier.state == "approved") {
+        plan.content = earlier.content;
+        plan.review_on = earlier.review_on;
+      }
+    }
+    if (plan.content.empty()) plan.content = json::object{{"summary", ""}, {"goals", json::array{}}};
+    plan.author_id = *context.principal.staff_id;
+    plan.created_at = plan.updated_at = FormatTime(Now());
+    store_.InsertPlan(sql, plan);
+    audit_.Append(sql, context.actor,
+                  {"plan.start", "case", std::to_string(case_id),
+                   json::object{{"plan_id", plan.id}, {"plan_version", plan.plan_version}}});
+    return PlanJson(plan);
+  });
+}
+
+Result<json::object> CaseService::SavePlan(const auth::Context& context, long long plan_id, const json::object& body) {
+  JsonReader reader(body);
+  reader.RejectUnknown({"content", "review_on", "version"});
+  const long long version = reader.RequiredInt("version");
+  const auto review_on = DayField(reader, "review_on", std::nullopt, Today());
+  json::object content;
+  if (const auto* given = body.if_contains("content"); given == nullptr || !given->is_object()) {
+    reader.Add("content", "invalid_type", {{"expected", "object"}});
+  } else {
+    content = given->as_object();
+  }
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto plan = store_.FindPlan(sql, plan_id);
+    if (!plan) return Fail(Error::NotFound("plan " + std::to_string(plan_id)));
+    auto record = store_.FindCase(sql, plan->case_id);
+    auto step = cases::Plans().Find(*cases::Plans().Parse(plan->state), "save", {});
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    auto type = catalog_.Type(record->service_type);
+    if (!type) return Fail(Error::Internal("service type " + record->service_type + " is missing"));
+    if (auto valid = CheckPlanContent(content, type->type); !valid) return Fail(valid.error());
+    if (plan->version != version) return Fail(Error::Conflict(plan->version));
+    plan->content = content;
+    plan->review_on = review_on;
+    plan->updated_at = FormatTime(Now());
+    if (!store_.UpdatePlan(sql, *plan, version)) return Fail(Error::Conflict(plan->version));
+    ++plan->version;
+    audit_.Append(sql, context.actor,
+                  {"plan.save", "case", std::to_string(record->id),
+                   json::object{{"plan_id", plan_id}, {"goals", GoalCount(content)}}});
+    return PlanJson(*plan);
+  });
+}
+
+Result<json::object> CaseService::DecidePlan(const auth::Context& context, long long plan_id, const std::string& action,
+                                             const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"comment", "version"});
+  const auto comment = reader.OptionalString("comment", 0, 4000);
+  const long long version = reader.RequiredInt("version");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto plan = store_.FindPlan(sql, plan_id);
+    if (!plan) return Fail(Error::NotFound("plan " + std::to_string(plan_id)));
+    auto record = store_.FindCase(sql, plan->case_id);
+    const PlanFacts facts{.goals = GoalCount(plan->content), .comment_given = comment && !comment->empty()};
+    auto step = cases::Plans().Find(*cases::Plans().Parse(plan->state), action, facts);
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
+    if (plan->version != version) return Fail(Error::Conflict(plan->version));
+    const std::string now = FormatTime(Now());
+    plan->state = std::string(cases::Plans().Name(step->to));
+    if (action == "submit") {
+      plan->submitted_at = now;
+    } else {
+      plan->decided_by = context.principal.staff_id;
+      plan->decided_at = now;
+    }
+    plan->updated_at = now;
+    if (!store_.UpdatePlan(sql, *plan, version)) return Fail(Error::Conflict(plan->version));
+    ++plan->version;
+    if (action == "approve") {
+      for (auto earlier : store_.Plans(sql, plan->case_id)) {
+        if (earlier.id == plan->id || earlier.state != "approved") continue;
+        const long long earlier_version = earlier.version;
+        earlier.state = std::string(cases::Plans().Name(PlanState::kSuperseded));
+        earlier.updated_at = now;
+        (void)store_.UpdatePlan(sql, earlier, earlier_version);
+      }
+      if (plan->review_on) {
+        const long long case_version = record->version;
+        record->next_review_on = plan->review_on;
+        record->updated_at = now;
+        if (!store_.UpdateCase(sql, *record, case_version)) return Fail(Error::Conflict(record->version));
+      }
+    }
+    PlanComment entry{
+        .plan_id = plan_id, .action = action, .comment = comment, .author_id = *context.principal.staff_id, .at = now};
+    store_.InsertPlanComment(sql, entry);
+    CaseEvent event{.case_id = record->id,
+                    .action = "plan_" + action,
+                    .actor_id = context.principal.staff_id,
+                    .at = now,
+                    .note = comment,
+                    .data = json::object{{"plan_id", plan_id}, {"plan_version", plan->plan_version}}};
+    store_.InsertEvent(sql, event);
+    audit_.Append(sql, context.actor,
+                  {"plan." + action, "case", std::to_string(record->id),
+                   json::object{{"plan_id", plan_id}, {"plan_version", plan->plan_version}}});
+    return PlanJson(*plan);
   });
 }
 

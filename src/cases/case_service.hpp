@@ -61,6 +61,32 @@ class CaseService {
   /// The workers of a unit with their weighted caseloads, for allocation (needs cases.supervise there).
   [[nodiscard]] Result<boost::json::object> Caseloads(const auth::Context& context, long long unit_id);
 
+  /// The case's assessments, oldest first.
+  [[nodiscard]] Result<boost::json::object> Assessments(const auth::Context& context, long long case_id);
+  /// Body {tool}: a draft with one of the service type's tools (its latest version), on an active case.
+  [[nodiscard]] Result<boost::json::object> StartAssessment(const auth::Context& context, long long case_id,
+                                                            const boost::json::object& body);
+  /// Body {answers, assessed_on?, version}: saved as a draft.
+  [[nodiscard]] Result<boost::json::object> SaveAssessment(const auth::Context& context, long long id,
+                                                           const boost::json::object& body);
+  /// Body {answers?, assessed_on?, version}: complete answers; locks it. With the service type's risk tool, its
+  /// level becomes the case's risk, and an alerting level alerts the unit's supervisors at once.
+  [[nodiscard]] Result<boost::json::object> CompleteAssessment(const auth::Context& context, long long id,
+                                                               const boost::json::object& body);
+
+  /// Every version of the case's service plan with the exchange about each (submitted, returned, approved).
+  [[nodiscard]] Result<boost::json::object> Plans(const auth::Context& context, long long case_id);
+  /// Starts the next version as a draft (a copy of the approved one, if any); one version in progress at a time.
+  [[nodiscard]] Result<boost::json::object> StartPlan(const auth::Context& context, long long case_id);
+  /// Body {content: {summary?, goals: [{domain, goal, interventions?, responsible?, target_date?}]}, review_on?,
+  /// version}: saves a draft or a returned version.
+  [[nodiscard]] Result<boost::json::object> SavePlan(const auth::Context& context, long long plan_id,
+                                                     const boost::json::object& body);
+  /// `action` submit (worker), approve or return (supervisor; return needs a comment). Body {comment?, version}.
+  /// Approving locks the version and supersedes the one approved before; its review date becomes the case's.
+  [[nodiscard]] Result<boost::json::object> DecidePlan(const auth::Context& context, long long plan_id,
+                                                       const std::string& action, const boost::json::object& body);
+
   /// The case's notes; sensitive ones only for their author, the case worker and the unit's supervisors.
   [[nodiscard]] Result<boost::json::object> Notes(const auth::Context& context, long long case_id);
   /// Body {contact_at, kind, body, participants?, sensitive?, corrects_id?}.

@@ -255,6 +255,100 @@ struct CaseloadSelectRow {
   }
 };
 
+struct AssessmentRow {
+  Assessment assessment;
+  std::string answers, computed;
+  boost::optional<std::string> risk_level, assessed_on, completed_at;
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(assessment.id));
+    statement.exchange(soci::into(assessment.case_id));
+    statement.exchange(soci::into(assessment.tool));
+    statement.exchange(soci::into(assessment.form_version));
+    statement.exchange(soci::into(answers));
+    statement.exchange(soci::into(computed));
+    statement.exchange(soci::into(risk_level));
+    statement.exchange(soci::into(assessment.state));
+    statement.exchange(soci::into(assessed_on));
+    statement.exchange(soci::into(assessment.author_id));
+    statement.exchange(soci::into(completed_at));
+    statement.exchange(soci::into(assessment.version));
+    statement.exchange(soci::into(assessment.created_at));
+    statement.exchange(soci::into(assessment.updated_at));
+  }
+  [[nodiscard]] Assessment Get() const {
+    Assessment out = assessment;
+    out.answers = ParseObject(answers);
+    out.computed = ParseObject(computed);
+    out.risk_level = FromNullable(risk_level);
+    out.assessed_on = FromNullable(assessed_on);
+    out.completed_at = FromNullable(completed_at);
+    return out;
+  }
+};
+
+constexpr const char* kAssessmentColumns =
+    "SELECT id, case_id, tool, form_version, answers, computed, risk_level, state, assessed_on, author_id, "
+    "completed_at, version, created_at, updated_at FROM assessments";
+
+struct PlanRow {
+  ServicePlan plan;
+  std::string content;
+  boost::optional<std::string> review_on, submitted_at, decided_at;
+  boost::optional<long long> decided_by;
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(plan.id));
+    statement.exchange(soci::into(plan.case_id));
+    statement.exchange(soci::into(plan.plan_version));
+    statement.exchange(soci::into(plan.state));
+    statement.exchange(soci::into(content));
+    statement.exchange(soci::into(review_on));
+    statement.exchange(soci::into(plan.author_id));
+    statement.exchange(soci::into(submitted_at));
+    statement.exchange(soci::into(decided_by));
+    statement.exchange(soci::into(decided_at));
+    statement.exchange(soci::into(plan.version));
+    statement.exchange(soci::into(plan.created_at));
+    statement.exchange(soci::into(plan.updated_at));
+  }
+  [[nodiscard]] ServicePlan Get() const {
+    ServicePlan out = plan;
+    out.content = ParseObject(content);
+    out.review_on = FromNullable(review_on);
+    out.submitted_at = FromNullable(submitted_at);
+    out.decided_by = FromNullable(decided_by);
+    out.decided_at = FromNullable(decided_at);
+    return out;
+  }
+};
+
+constexpr const char* kPlanColumns =
+    "SELECT id, case_id, plan_version, state, content, review_on, author_id, submitted_at, decided_by, decided_at, "
+    "version, created_at, updated_at FROM service_plans";
+
+struct PlanCommentRow {
+  PlanComment comment;
+  boost::optional<std::string> text;
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(comment.id));
+    statement.exchange(soci::into(comment.plan_id));
+    statement.exchange(soci::into(comment.action));
+    statement.exchange(soci::into(text));
+    statement.exchange(soci::into(comment.author_id));
+    statement.exchange(soci::into(comment.at));
+  }
+  [[nodiscard]] PlanComment Get() const {
+    PlanComment out = comment;
+    out.comment = FromNullable(text);
+    return out;
+  }
+};
+
+struct IdRow {
+  long long id = 0;
+  void Bind(soci::statement& statement) { statement.exchange(soci::into(id)); }
+  [[nodiscard]] long long Get() const { return id; }
+};
+
 template <class Row>
 std::optional<decltype(Row{}.Get())> FindById(soci::session& sql, const char* columns, long long id) {
   auto rows = db::SelectRows<Row>(sql, std::string(columns) + " WHERE id = :id",
@@ -491,6 +585,105 @@ std::vector<CaseloadRow> CaseStore::CaseloadRows(soci::session& sql, long long u
       "AND rp.permission = 'cases.write') "
       "GROUP BY s.id, s.display_name, c.service_type ORDER BY s.display_name, s.id",
       [&](soci::statement& s) { s.exchange(soci::use(unit_id, "unit")); });
+}
+
+long long CaseStore::InsertAssessment(soci::session& sql, Assessment& assessment) {
+  const std::string answers = json::serialize(assessment.answers);
+  const std::string computed = json::serialize(assessment.computed);
+  sql << "INSERT INTO assessments (case_id, tool, form_version, answers, computed, state, author_id, version, "
+         "created_at, updated_at) VALUES (:case_id, :tool, :form_version, :answers, :computed, :state, :author, 1, "
+         ":created, :updated) RETURNING id",
+      soci::use(assessment.case_id), soci::use(assessment.tool), soci::use(assessment.form_version), soci::use(answers),
+      soci::use(computed), soci::use(assessment.state), soci::use(assessment.author_id),
+      soci::use(assessment.created_at), soci::use(assessment.updated_at), soci::into(assessment.id);
+  return assessment.id;
+}
+
+std::optional<Assessment> CaseStore::FindAssessment(soci::session& sql, long long id) {
+  return FindById<AssessmentRow>(sql, kAssessmentColumns, id);
+}
+
+std::vector<Assessment> CaseStore::Assessments(soci::session& sql, long long case_id) {
+  return db::SelectRows<AssessmentRow>(sql, std::string(kAssessmentColumns) + " WHERE case_id = :case_id ORDER BY id",
+                                       [&](soci::statement& s) { s.exchange(soci::use(case_id, "case_id")); });
+}
+
+bool CaseStore::UpdateAssessment(soci::session& sql, const Assessment& assessment, long long expected_version) {
+  const std::string answers = json::serialize(assessment.answers);
+  const std::string computed = json::serialize(assessment.computed);
+  const auto risk = Nullable(assessment.risk_level);
+  const auto assessed = Nullable(assessment.assessed_on);
+  const auto completed = Nullable(assessment.completed_at);
+  soci::statement update =
+      (sql.prepare << "UPDATE assessments SET answers = :answers, computed = :computed, risk_level = :risk, "
+                      "state = :state, assessed_on = :assessed, completed_at = :completed, version = version + 1, "
+                      "updated_at = :now WHERE id = :id AND version = :version",
+       soci::use(answers), soci::use(computed), soci::use(risk), soci::use(assessment.state), soci::use(assessed),
+       soci::use(completed), soci::use(assessment.updated_at), soci::use(assessment.id), soci::use(expected_version));
+  return Guarded(update);
+}
+
+long long CaseStore::InsertPlan(soci::session& sql, ServicePlan& plan) {
+  const std::string content = json::serialize(plan.content);
+  const auto review = Nullable(plan.review_on);
+  sql << "INSERT INTO service_plans (case_id, plan_version, state, content, review_on, author_id, version, "
+         "created_at, updated_at) VALUES (:case_id, :plan_version, :state, :content, :review, :author, 1, :created, "
+         ":updated) RETURNING id",
+      soci::use(plan.case_id), soci::use(plan.plan_version), soci::use(plan.state), soci::use(content),
+      soci::use(review), soci::use(plan.author_id), soci::use(plan.created_at), soci::use(plan.updated_at),
+      soci::into(plan.id);
+  return plan.id;
+}
+
+std::optional<ServicePlan> CaseStore::FindPlan(soci::session& sql, long long id) {
+  return FindById<PlanRow>(sql, kPlanColumns, id);
+}
+
+std::vector<ServicePlan> CaseStore::Plans(soci::session& sql, long long case_id) {
+  return db::SelectRows<PlanRow>(sql, std::string(kPlanColumns) + " WHERE case_id = :case_id ORDER BY plan_version",
+                                 [&](soci::statement& s) { s.exchange(soci::use(case_id, "case_id")); });
+}
+
+bool CaseStore::UpdatePlan(soci::session& sql, const ServicePlan& plan, long long expected_version) {
+  const std::string content = json::serialize(plan.content);
+  const auto review = Nullable(plan.review_on);
+  const auto submitted = Nullable(plan.submitted_at);
+  const auto decided_by = Nullable(plan.decided_by);
+  const auto decided_at = Nullable(plan.decided_at);
+  soci::statement update =
+      (sql.prepare << "UPDATE service_plans SET state = :state, content = :content, review_on = :review, "
+                      "submitted_at = :submitted, decided_by = :decided_by, decided_at = :decided_at, "
+                      "version = version + 1, updated_at = :now WHERE id = :id AND version = :version",
+       soci::use(plan.state), soci::use(content), soci::use(review), soci::use(submitted), soci::use(decided_by),
+       soci::use(decided_at), soci::use(plan.updated_at), soci::use(plan.id), soci::use(expected_version));
+  return Guarded(update);
+}
+
+void CaseStore::InsertPlanComment(soci::session& sql, PlanComment& comment) {
+  const auto text = Nullable(comment.comment);
+  sql << "INSERT INTO plan_comments (plan_id, action, comment, author_id, at) VALUES (:plan, :action, :comment, "
+         ":author, :at) RETURNING id",
+      soci::use(comment.plan_id), soci::use(comment.action), soci::use(text), soci::use(comment.author_id),
+      soci::use(comment.at), soci::into(comment.id);
+}
+
+std::vector<PlanComment> CaseStore::PlanComments(soci::session& sql, long long case_id) {
+  return db::SelectRows<PlanCommentRow>(
+      sql,
+      "SELECT pc.id, pc.plan_id, pc.action, pc.comment, pc.author_id, pc.at FROM plan_comments pc "
+      "JOIN service_plans p ON p.id = pc.plan_id WHERE p.case_id = :case_id ORDER BY pc.id",
+      [&](soci::statement& s) { s.exchange(soci::use(case_id, "case_id")); });
+}
+
+std::vector<long long> CaseStore::Supervisors(soci::session& sql, const std::vector<long long>& unit_ids) {
+  if (unit_ids.empty()) return {};
+  const std::string ids = db::IdListValue(dialect_, unit_ids);
+  return db::SelectRows<IdRow>(sql,
+                               "SELECT DISTINCT s.id FROM staff s JOIN role_assignments ra ON ra.staff_id = s.id "
+                               "JOIN role_permissions rp ON rp.role_code = ra.role_code "
+                               "WHERE rp.permission = 'cases.supervise' AND s.status = 'active' AND " +
+                                   db::IdListCondition(dialect_, "ra.unit_id", "units") + " ORDER BY s.id",
+                               [&](soci::statement& s) { s.exchange(soci::use(ids, "units")); });
 }
 
 long long CaseStore::InsertNote(soci::session& sql, CaseNote& note) {

@@ -58,6 +58,21 @@ class CaseStore {
   /// weighs them.
   [[nodiscard]] std::vector<CaseloadRow> CaseloadRows(soci::session& sql, long long unit_id);
 
+  long long InsertAssessment(soci::session& sql, Assessment& assessment);
+  [[nodiscard]] std::optional<Assessment> FindAssessment(soci::session& sql, long long id);
+  [[nodiscard]] std::vector<Assessment> Assessments(soci::session& sql, long long case_id);
+  bool UpdateAssessment(soci::session& sql, const Assessment& assessment, long long expected_version);
+
+  long long InsertPlan(soci::session& sql, ServicePlan& plan);
+  [[nodiscard]] std::optional<ServicePlan> FindPlan(soci::session& sql, long long id);
+  /// Every version of the case's plan, oldest first.
+  [[nodiscard]] std::vector<ServicePlan> Plans(soci::session& sql, long long case_id);
+  bool UpdatePlan(soci::session& sql, const ServicePlan& plan, long long expected_version);
+  void InsertPlanComment(soci::session& sql, PlanComment& comment);
+  [[nodiscard]] std::vector<PlanComment> PlanComments(soci::session& sql, long long case_id);
+  /// Active staff holding cases.supervise at any of `unit_ids` (a unit and its ancestors), for alerts.
+  [[nodiscard]] std::vector<long long> Supervisors(soci::session& sql, const std::vector<long long>& unit_ids);
+
   long long InsertNote(soci::session& sql, CaseNote& note);
   [[nodiscard]] std::optional<CaseNote> FindNote(soci::session& sql, long long id);
   [[nodiscard]] std::vector<CaseNote> Notes(soci::session& sql, long long case_id);

@@ -111,31 +111,37 @@ json::value AnswerFor(const json::object& field) {
   return "answer";
 }
 
-/// Answers that complete the intake: starts from `answers` and lets the server say what is missing or does not
-/// apply, until it accepts. Returns the completed intake.
-json::value CompleteIntake(Client& client, const json::value& intake, json::object answers,
-                           const std::string& outcome) {
-  const auto form = client.Get("/api/v1/forms/" + Text(intake, "form_code") +
-                               "?version=" + std::to_string(Int(intake, "form_version")));
+/// Completes a record filled on a form (an intake, an assessment): starts from `answers` and lets the server say
+/// what is missing or does not apply, until it accepts. `extra` goes into every body. Returns the completed record.
+json::value CompleteForm(Client& client, const std::string& path, const std::string& form_code, long long form_version,
+                         long long version, json::object answers, const json::object& extra) {
+  const auto form = client.Get("/api/v1/forms/" + form_code + "?version=" + std::to_string(form_version));
   std::map<std::string, json::object> fields;
   for (const auto& section : form.Json().at("sections").as_array()) {
     for (const auto& field : section.at("fields").as_array()) fields[Text(field, "id")] = field.as_object();
   }
-  const std::string path = "/api/v1/intakes/" + std::to_string(Int(intake, "id"));
-  long long version = Int(intake, "version");
   for (int round = 0; round < 8; ++round) {
-    const auto reply = client.Post(
-        path + "/complete",
-        json::object{{"answers", answers}, {"outcome", outcome}, {"outcome_note", "受理"}, {"version", version}});
+    json::object body = extra;
+    body["answers"] = answers;
+    body["version"] = version;
+    const auto reply = client.Post(path + "/complete", body);
     if (reply.status == 200) return reply.Json();
-    if (reply.status != 422) throw std::runtime_error("complete intake: " + reply.body);
+    if (reply.status != 422) throw std::runtime_error("complete " + path + ": " + reply.body);
     for (const auto& problem : reply.Json().at("errors").as_array()) {
       const std::string field = Text(problem, "field").substr(std::string("answers.").size());
       if (Text(problem, "code") == "required") answers[field] = AnswerFor(fields.at(field));
       if (Text(problem, "code") == "not_applicable") answers.erase(field);
     }
   }
-  throw std::runtime_error("the intake never completed");
+  throw std::runtime_error(path + " never completed");
+}
+
+/// Completes an intake with `outcome`.
+json::value CompleteIntake(Client& client, const json::value& intake, json::object answers,
+                           const std::string& outcome) {
+  return CompleteForm(client, "/api/v1/intakes/" + std::to_string(Int(intake, "id")), Text(intake, "form_code"),
+                      Int(intake, "form_version"), Int(intake, "version"), std::move(answers),
+                      json::object{{"outcome", outcome}, {"outcome_note", "受理"}});
 }
 
 /// The demo supervisor of IFSC-EAST.
@@ -290,6 +296,161 @@ TEST(CaseWork, FromAnEnquiryToAnAllocatedCaseWithNotes) {
   const auto theirs = stranger.Get("/api/v1/cases?scope=unit");
   ASSERT_EQ(theirs.status, 200u);
   for (const auto& item : theirs.Json().at("items").as_array()) EXPECT_NE(Int(item, "id"), case_id);
+}
+
+/// A new person's child protection case at IFSC-EAST, allocated by the supervisor to the demo worker.
+json::value AllocatedCase(Client& worker, Client& supervisor) {
+  const json::value person = PersonBuilder{}.Create(worker);
+  const auto started = worker.Post(
+      "/api/v1/intakes", json::object{{"person_id", Int(person, "id")}, {"service_type", "child_protection"}});
+  if (started.status != 201) throw std::runtime_error("start intake: " + started.body);
+  const json::value intake = CompleteIntake(worker, started.Json(), json::object{}, "open_case");
+  const std::string path = "/api/v1/cases/" + std::to_string(Int(intake, "case_id"));
+  const json::value opened = supervisor.Get(path).Json();
+  long long worker_id = 0;
+  const auto loads = supervisor.Get("/api/v1/units/" + std::to_string(UnitId("IFSC-EAST")) + "/caseloads");
+  for (const auto& load : loads.Json().at("items").as_array()) {
+    if (Text(load, "display_name") == "社工 張嘉欣") worker_id = Int(load, "staff_id");
+  }
+  const auto allocated = supervisor.Post(path + "/allocation",
+                                         json::object{{"worker_id", worker_id}, {"version", Int(opened, "version")}});
+  if (allocated.status != 200) throw std::runtime_error("allocate: " + allocated.body);
+  return allocated.Json();
+}
+
+TEST(CaseWork, APlanIsReturnedWithCommentsThenApprovedAndLocked) {
+  Client worker = Worker();
+  Client supervisor = Supervisor();
+  const json::value record = AllocatedCase(worker, supervisor);
+  const std::string case_path = "/api/v1/cases/" + std::to_string(Int(record, "id"));
+  const json::value type = worker.Get("/api/v1/service-types/child_protection").Json();
+  const std::string domain = Text(type.at("plan_domains").as_array().front(), "value");
+  const std::string intervention = Text(type.at("interventions").as_array().front(), "value");
+
+  const auto draft = worker.Post(case_path + "/plans", json::object{});
+  ASSERT_EQ(draft.status, 201u) << draft.body;
+  EXPECT_EQ(Int(draft.Json(), "plan_version"), 1);
+  const auto second = worker.Post(case_path + "/plans", json::object{});
+  EXPECT_EQ(second.status, 409u);
+  EXPECT_EQ(Text(second.Json(), "code"), "plan_in_progress");
+  const std::string plan_path = "/api/v1/plans/" + std::to_string(Int(draft.Json(), "id"));
+  const auto empty = worker.Post(plan_path + "/submit", json::object{{"version", Int(draft.Json(), "version")}});
+  EXPECT_EQ(empty.status, 409u);
+  EXPECT_EQ(Text(empty.Json(), "code"), "plan_needs_goal");
+
+  const auto bad = worker.Put(
+      plan_path,
+      json::object{
+          {"content", json::object{{"goals", json::array{json::object{{"domain", "space_travel"}, {"goal", ""}}}}}},
+          {"version", Int(draft.Json(), "version")}});
+  ASSERT_EQ(bad.status, 422u);
+  EXPECT_TRUE(FieldCodes(bad).contains("content.goals.0.domain:invalid_choice"));
+  EXPECT_TRUE(FieldCodes(bad).contains("content.goals.0.goal:required"));
+  const json::object content{{"summary", "確保兒童安全"},
+                             {"goals", json::array{json::object{{"domain", domain},
+                                                                {"goal", "每週家訪，確認兒童安全"},
+                                                                {"interventions", json::array{intervention}},
+                                                                {"responsible", "社工"}}}}};
+  const auto saved = worker.Put(
+      plan_path,
+      json::object{{"content", content}, {"review_on", "2099-06-30"}, {"version", Int(draft.Json(), "version")}});
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  const auto submitted = worker.Post(plan_path + "/submit", json::object{{"version", Int(saved.Json(), "version")}});
+  ASSERT_EQ(submitted.status, 200u) << submitted.body;
+  EXPECT_EQ(Text(submitted.Json(), "state"), "submitted");
+  EXPECT_EQ(worker.Post(plan_path + "/approve", json::object{{"version", Int(submitted.Json(), "version")}}).status,
+            403u);
+  const auto silent =
+      supervisor.Post(plan_path + "/return", json::object{{"version", Int(submitted.Json(), "version")}});
+  EXPECT_EQ(silent.status, 409u);
+  EXPECT_EQ(Text(silent.Json(), "code"), "comment_required");
+  const auto returned =
+      supervisor.Post(plan_path + "/return",
+                      json::object{{"comment", "請加入學校聯絡"}, {"version", Int(submitted.Json(), "version")}});
+  ASSERT_EQ(returned.status, 200u) << returned.body;
+  EXPECT_EQ(Text(returned.Json(), "state"), "returned");
+
+  json::object revised = content;
+  revised["goals"].as_array().push_back(
+      json::object{{"domain", domain}, {"goal", "與學校社工每月聯絡"}, {"interventions", json::array{}}});
+  const auto resaved = worker.Put(
+      plan_path,
+      json::object{{"content", revised}, {"review_on", "2099-06-30"}, {"version", Int(returned.Json(), "version")}});
+  ASSERT_EQ(resaved.status, 200u) << resaved.body;
+  const auto resubmitted =
+      worker.Post(plan_path + "/submit", json::object{{"version", Int(resaved.Json(), "version")}});
+  ASSERT_EQ(resubmitted.status, 200u);
+  const auto approved = supervisor.Post(
+      plan_path + "/approve", json::object{{"comment", "同意"}, {"version", Int(resubmitted.Json(), "version")}});
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  EXPECT_EQ(Text(approved.Json(), "state"), "approved");
+  EXPECT_EQ(Text(supervisor.Get(case_path).Json(), "next_review_on"), "2099-06-30");
+
+  // Locked: an approved version is never saved again; changes go into the next version, a copy.
+  const auto locked =
+      worker.Put(plan_path, json::object{{"content", content}, {"version", Int(approved.Json(), "version")}});
+  EXPECT_EQ(locked.status, 409u);
+  EXPECT_EQ(Text(locked.Json(), "code"), "invalid_transition");
+  const auto next = worker.Post(case_path + "/plans", json::object{});
+  ASSERT_EQ(next.status, 201u);
+  EXPECT_EQ(Int(next.Json(), "plan_version"), 2);
+  EXPECT_EQ(next.Json().at("content").at("goals").as_array().size(), 2u);
+
+  // The whole exchange is kept.
+  const auto plans = worker.Get(case_path + "/plans");
+  ASSERT_EQ(plans.status, 200u);
+  const auto& exchange = plans.Json().at("items").as_array().front().at("exchange").as_array();
+  ASSERT_EQ(exchange.size(), 4u);
+  EXPECT_EQ(Text(exchange[0], "action"), "submit");
+  EXPECT_EQ(Text(exchange[1], "action"), "return");
+  EXPECT_EQ(Text(exchange[1], "comment"), "請加入學校聯絡");
+  EXPECT_EQ(Text(exchange[3], "action"), "approve");
+}
+
+TEST(CaseWork, AHighRiskAssessmentAlertsTheSupervisorAtOnce) {
+  Client worker = Worker();
+  Client supervisor = Supervisor();
+  const json::value record = AllocatedCase(worker, supervisor);
+  const std::string case_path = "/api/v1/cases/" + std::to_string(Int(record, "id"));
+  const auto unknown = worker.Post(case_path + "/assessments", json::object{{"tool", "elderly_needs"}});
+  EXPECT_EQ(unknown.status, 422u);
+  EXPECT_TRUE(FieldCodes(unknown).contains("tool:not_found"));
+  const auto started = worker.Post(case_path + "/assessments", json::object{{"tool", "child_protection_risk"}});
+  ASSERT_EQ(started.status, 201u) << started.body;
+
+  // An answer that the tool's level overrides to high, whatever the score.
+  const json::value form = worker.Get("/api/v1/forms/child_protection_risk").Json();
+  json::object answers;
+  for (const auto& computed : form.at("computed").as_array()) {
+    if (Text(computed, "kind") != "level" || !computed.as_object().contains("overrides")) continue;
+    for (const auto& raise : computed.at("overrides").as_array()) {
+      const auto& when = raise.at("when").as_object();
+      if (Text(raise, "value") == "high" && when.contains("equals") && answers.empty()) {
+        answers[Text(when, "field")] = when.at("equals");
+      }
+    }
+  }
+  ASSERT_FALSE(answers.empty());
+  const std::string path = "/api/v1/assessments/" + std::to_string(Int(started.Json(), "id"));
+  const json::value done = CompleteForm(worker, path, "child_protection_risk", Int(started.Json(), "form_version"),
+                                        Int(started.Json(), "version"), answers, json::object{});
+  EXPECT_EQ(Text(done, "state"), "completed");
+  EXPECT_EQ(Text(done, "risk_level"), "high");
+  EXPECT_EQ(Text(worker.Get(case_path).Json(), "risk_level"), "high");
+  EXPECT_EQ(worker.Put(path, json::object{{"answers", json::object{}}, {"version", Int(done, "version")}}).status,
+            409u);
+
+  const auto alerts = supervisor.Get("/api/v1/alerts?unread=true");
+  ASSERT_EQ(alerts.status, 200u) << alerts.body;
+  bool raised = false;
+  for (const auto& alert : alerts.Json().at("items").as_array()) {
+    raised = raised ||
+             (Text(alert, "kind") == "case_high_risk" && Text(alert, "record_id") == std::to_string(Int(record, "id")));
+  }
+  EXPECT_TRUE(raised);
+  const auto listed = worker.Get(case_path + "/assessments");
+  ASSERT_EQ(listed.status, 200u);
+  EXPECT_EQ(listed.Json().at("items").as_array().size(), 1u);
 }
 
 }  // namespace
