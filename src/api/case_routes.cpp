@@ -1,5 +1,7 @@
 // Routes: case management from the first contact to an allocated case (enquiries, intakes, cases, allocation,
 // caseloads, notes).
+#include <tuple>
+
 #include "api/api.hpp"
 #include "auth/permissions.hpp"
 #include "cases/case_service.hpp"
@@ -87,6 +89,17 @@ void RegisterCaseRoutes(ApiRouter& router) {
                   return JsonResult(call.services.cases.Allocate(call.context, call.request.IntParam(0), body));
                 });
               }});
+  for (const auto& [path, action, permission] :
+       {std::tuple<std::string, std::string, std::string>{"request-closure", "request_closure", write},
+        {"approve-closure", "approve_closure", supervise},
+        {"return-closure", "return_closure", supervise},
+        {"reopen", "reopen", supervise}}) {
+    router.Add({Verb::post, "/api/v1/cases/{id:int}/" + path, permission, false, [action](Call& call) {
+                  return WithBody(call, [&](const json::object& body) {
+                    return JsonResult(call.services.cases.Step(call.context, call.request.IntParam(0), action, body));
+                  });
+                }});
+  }
   router.Add({Verb::get, "/api/v1/units/{id:int}/caseloads", supervise, false, [](Call& call) {
                 return JsonResult(call.services.cases.Caseloads(call.context, call.request.IntParam(0)));
               }});

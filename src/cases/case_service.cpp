@@ -665,6 +665,86 @@ Result<json::object> CaseService::Allocate(const auth::Context& context, long lo
   });
 }
 
+Result<json::object> CaseService::Step(const auth::Context& context, long long id, const std::string& action,
+                                       const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"closure_reason", "closing_summary", "comment", "reason", "version"});
+  const auto closure_reason = reader.OptionalString("closure_reason", 0, 64);
+  const auto closing_summary = reader.OptionalString("closing_summary", 0, 8000);
+  const auto comment = reader.OptionalString("comment", 0, 4000);
+  const auto reason = reader.OptionalString("reason", 0, 4000);
+  const long long version = reader.RequiredInt("version");
+  if (action == "reopen" && (!reason || reason->empty())) reader.Add("reason", "required");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto record = store_.FindCase(sql, id);
+    if (!record) return Fail(Error::NotFound("case " + std::to_string(id)));
+    const auto plans = store_.Plans(sql, id);
+    const CaseFacts facts{.closure_reason_given = closure_reason && !closure_reason->empty(),
+                          .closing_summary_given = closing_summary && !closing_summary->empty(),
+                          .plan_awaiting_decision = std::ranges::any_of(
+                              plans, [](const ServicePlan& plan) { return plan.state == "submitted"; }),
+                          .comment_given = comment && !comment->empty()};
+    const auto from = *cases::Cases().Parse(record->state);
+    auto step = cases::Cases().Find(from, action, facts);
+    if (!step) return Fail(step.error());
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (action == "request_closure") {
+      auto type = catalog_.Type(record->service_type);
+      const bool known = type && std::ranges::any_of(type->type.closure_reasons, [&](const Choice& choice) {
+                           return choice.value == *closure_reason;
+                         });
+      if (!known) {
+        std::string list;
+        if (type) {
+          for (const auto& choice : type->type.closure_reasons) list += (list.empty() ? "" : ", ") + choice.value;
+        }
+        return Fail(Error::Validation({{"closure_reason", "invalid_choice", {{"choices", list}}}}));
+      }
+    }
+    if (record->version != version) return Fail(Error::Conflict(record->version));
+    const std::string now = FormatTime(Now());
+    const std::string from_state = record->state;
+    record->state = std::string(cases::Cases().Name(step->to));
+    record->updated_at = now;
+    if (action == "request_closure") {
+      record->closure_reason = closure_reason;
+      record->closing_summary = closing_summary;
+    } else if (action == "approve_closure") {
+      record->closed_at = now;
+      EndInvolvement(sql, database_.dialect(), record->person_id, record->unit_id, record->reference);
+    } else if (action == "reopen") {
+      record->closed_at.reset();
+      record->closure_reason.reset();
+      record->closing_summary.reset();
+      record->worker_id.reset();
+      record->allocated_at.reset();
+      store_.EndAllocation(sql, id, now);
+      StartInvolvement(sql, database_.dialect(), record->person_id, record->unit_id, record->reference,
+                       record->service_type, context.principal.staff_id);
+    }
+    if (!store_.UpdateCase(sql, *record, version)) return Fail(Error::Conflict(record->version));
+    ++record->version;
+    const std::optional<std::string> note = action == "reopen" ? reason : (comment ? comment : closing_summary);
+    CaseEvent event{.case_id = id,
+                    .action = action,
+                    .from_state = from_state,
+                    .to_state = record->state,
+                    .actor_id = context.principal.staff_id,
+                    .at = now,
+                    .note = note,
+                    .data = json::object{{"closure_reason", Nullable(record->closure_reason)}}};
+    store_.InsertEvent(sql, event);
+    audit_.Append(sql, context.actor,
+                  {"case." + action, "case", std::to_string(id),
+                   json::object{{"state", json::object{{"from", from_state}, {"to", record->state}}}}});
+    return CaseJson(*record);
+  });
+}
+
 Result<json::object> CaseService::Caseloads(const auth::Context& context, long long unit_id) {
   const auto types = catalog_.Types();
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {

@@ -58,6 +58,12 @@ class CaseService {
   /// Body {worker_id, reason?, version}: allocates an unallocated case or reallocates an active one.
   [[nodiscard]] Result<boost::json::object> Allocate(const auth::Context& context, long long id,
                                                      const boost::json::object& body);
+  /// A step of the case's state machine other than allocation: `request_closure` (body {closure_reason,
+  /// closing_summary, version}; the reason one of the service type's), `approve_closure` (body {comment?,
+  /// version}; ends the unit's involvement), `return_closure` (body {comment, version}), `reopen` (body {reason,
+  /// version}; the case is unallocated again, with its history).
+  [[nodiscard]] Result<boost::json::object> Step(const auth::Context& context, long long id, const std::string& action,
+                                                 const boost::json::object& body);
   /// The workers of a unit with their weighted caseloads, for allocation (needs cases.supervise there).
   [[nodiscard]] Result<boost::json::object> Caseloads(const auth::Context& context, long long unit_id);
 

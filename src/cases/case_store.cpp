@@ -555,9 +555,13 @@ std::vector<CaseEvent> CaseStore::Events(soci::session& sql, long long case_id) 
       [&](soci::statement& s) { s.exchange(soci::use(case_id, "case_id")); });
 }
 
+void CaseStore::EndAllocation(soci::session& sql, long long case_id, const std::string& now) {
+  sql << "UPDATE case_allocations SET ended_at = :now WHERE case_id = :case_id AND ended_at IS NULL", soci::use(now),
+      soci::use(case_id);
+}
+
 void CaseStore::Allocate(soci::session& sql, Allocation& allocation) {
-  sql << "UPDATE case_allocations SET ended_at = :now WHERE case_id = :case_id AND ended_at IS NULL",
-      soci::use(allocation.allocated_at), soci::use(allocation.case_id);
+  EndAllocation(sql, allocation.case_id, allocation.allocated_at);
   const auto reason = Nullable(allocation.reason);
   sql << "INSERT INTO case_allocations (case_id, worker_id, allocated_by, allocated_at, reason) VALUES (:case_id, "
          ":worker, :by, :at, :reason) RETURNING id",

@@ -53,6 +53,8 @@ class CaseStore {
 
   /// Ends the current allocation (if any) and starts one for `allocation.worker_id`.
   void Allocate(soci::session& sql, Allocation& allocation);
+  /// Ends the case's current allocation, if any.
+  void EndAllocation(soci::session& sql, long long case_id, const std::string& now);
   [[nodiscard]] std::vector<Allocation> Allocations(soci::session& sql, long long case_id);
   /// The unit's workers (staff holding cases.write there) with their open cases by service type; the service
   /// weighs them.

@@ -453,5 +453,71 @@ TEST(CaseWork, AHighRiskAssessmentAlertsTheSupervisorAtOnce) {
   EXPECT_EQ(listed.Json().at("items").as_array().size(), 1u);
 }
 
+TEST(CaseWork, ClosureIsAskedForApprovedOrReturnedAndACaseCanBeReopened) {
+  Client worker = Worker();
+  Client supervisor = Supervisor();
+  const json::value record = AllocatedCase(worker, supervisor);
+  const std::string case_path = "/api/v1/cases/" + std::to_string(Int(record, "id"));
+  const json::value type = worker.Get("/api/v1/service-types/child_protection").Json();
+  const std::string reason = Text(type.at("closure_reasons").as_array().front(), "value");
+  long long version = Int(record, "version");
+
+  const auto bare = worker.Post(case_path + "/request-closure", json::object{{"version", version}});
+  EXPECT_EQ(bare.status, 409u);
+  EXPECT_EQ(Text(bare.Json(), "code"), "closure_details_required");
+  const auto unknown =
+      worker.Post(case_path + "/request-closure",
+                  json::object{{"closure_reason", "bored"}, {"closing_summary", "完成"}, {"version", version}});
+  EXPECT_EQ(unknown.status, 422u);
+  EXPECT_TRUE(FieldCodes(unknown).contains("closure_reason:invalid_choice"));
+  EXPECT_EQ(worker.Post(case_path + "/approve-closure", json::object{{"version", version}}).status, 403u);
+  const auto asked =
+      worker.Post(case_path + "/request-closure",
+                  json::object{{"closure_reason", reason}, {"closing_summary", "目標已達成。"}, {"version", version}});
+  ASSERT_EQ(asked.status, 200u) << asked.body;
+  EXPECT_EQ(Text(asked.Json(), "state"), "closure_requested");
+  const auto silent =
+      supervisor.Post(case_path + "/return-closure", json::object{{"version", Int(asked.Json(), "version")}});
+  EXPECT_EQ(silent.status, 409u);
+  EXPECT_EQ(Text(silent.Json(), "code"), "comment_required");
+  const auto back =
+      supervisor.Post(case_path + "/return-closure",
+                      json::object{{"comment", "請先完成最後一次家訪"}, {"version", Int(asked.Json(), "version")}});
+  ASSERT_EQ(back.status, 200u);
+  EXPECT_EQ(Text(back.Json(), "state"), "active");
+  const auto again =
+      worker.Post(case_path + "/request-closure", json::object{{"closure_reason", reason},
+                                                               {"closing_summary", "已完成最後家訪，目標已達成。"},
+                                                               {"version", Int(back.Json(), "version")}});
+  ASSERT_EQ(again.status, 200u);
+  const auto closed =
+      supervisor.Post(case_path + "/approve-closure", json::object{{"version", Int(again.Json(), "version")}});
+  ASSERT_EQ(closed.status, 200u) << closed.body;
+  EXPECT_EQ(Text(closed.Json(), "state"), "closed");
+  EXPECT_FALSE(Text(closed.Json(), "closed_at").empty());
+  const auto late = worker.Post(case_path + "/notes",
+                                json::object{{"contact_at", "2026-01-06T10:00:00Z"}, {"kind", "phone"}, {"body", "x"}});
+  EXPECT_EQ(late.status, 409u);
+  EXPECT_EQ(
+      worker.Post(case_path + "/request-closure", json::object{{"version", Int(closed.Json(), "version")}}).status,
+      409u);
+
+  const auto unexplained =
+      supervisor.Post(case_path + "/reopen", json::object{{"version", Int(closed.Json(), "version")}});
+  EXPECT_EQ(unexplained.status, 422u);
+  const auto reopened = supervisor.Post(
+      case_path + "/reopen", json::object{{"reason", "再次接獲舉報"}, {"version", Int(closed.Json(), "version")}});
+  ASSERT_EQ(reopened.status, 200u) << reopened.body;
+  EXPECT_EQ(Text(reopened.Json(), "state"), "unallocated");
+  EXPECT_TRUE(reopened.Json().at("worker_id").is_null());
+  const auto history = supervisor.Get(case_path);
+  std::vector<std::string> actions;
+  for (const auto& event : history.Json().at("history").as_array()) actions.push_back(Text(event, "action"));
+  EXPECT_EQ(actions, (std::vector<std::string>{"open", "allocate", "request_closure", "return_closure",
+                                               "request_closure", "approve_closure", "reopen"}));
+  EXPECT_NE(std::ranges::find(history.Json().at("allowed_actions").as_array(), json::value("allocate")),
+            history.Json().at("allowed_actions").as_array().end());
+}
+
 }  // namespace
 }  // namespace welfare::testing
