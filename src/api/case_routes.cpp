@@ -100,6 +100,36 @@ void RegisterCaseRoutes(ApiRouter& router) {
                   });
                 }});
   }
+  router.Add({Verb::post, "/api/v1/referrals", write, false, [](Call& call) {
+                return WithBody(call, [&](const json::object& body) {
+                  return JsonResult(call.services.cases.Refer(call.context, body), 201);
+                });
+              }});
+  router.Add({Verb::get, "/api/v1/referrals", read, false, [](Call& call) -> Result<Response> {
+                const std::string box = call.request.Query("box").value_or("in");
+                if (box != "in" && box != "out") {
+                  return Fail(Error::Validation({{"box", "invalid_choice", {{"choices", "in, out"}}}}));
+                }
+                auto after = IntQuery(call, "after");
+                if (!after) return Fail(after.error());
+                auto limit = LimitQuery(call);
+                if (!limit) return Fail(limit.error());
+                return JsonResult(
+                    call.services.cases.Referrals(call.context, box, call.request.Query("state"), *after, *limit));
+              }});
+  router.Add({Verb::get, "/api/v1/referrals/{id:int}", read, false, [](Call& call) {
+                return JsonResult(call.services.cases.Referral(call.context, call.request.IntParam(0)));
+              }});
+  const std::string respond(auth::perm::kReferralsRespond);
+  for (const auto& [action, permission] :
+       {std::pair<std::string, std::string>{"accept", respond}, {"decline", respond}, {"withdraw", write}}) {
+    router.Add({Verb::post, "/api/v1/referrals/{id:int}/" + action, permission, false, [action](Call& call) {
+                  return WithBody(call, [&](const json::object& body) {
+                    return JsonResult(
+                        call.services.cases.AnswerReferral(call.context, call.request.IntParam(0), action, body));
+                  });
+                }});
+  }
   router.Add({Verb::get, "/api/v1/units/{id:int}/caseloads", supervise, false, [](Call& call) {
                 return JsonResult(call.services.cases.Caseloads(call.context, call.request.IntParam(0)));
               }});

@@ -54,6 +54,29 @@ struct Intake {
   std::string updated_at;
 };
 
+/// A referral of a person to another unit (of the department or an NGO) for a service type.
+struct Referral {
+  long long id = 0;
+  long long person_id = 0;
+  long long from_unit_id = 0;
+  long long to_unit_id = 0;
+  std::string service_type;
+  std::optional<long long> case_id;
+  std::string reason;
+  std::string urgency = "normal";
+  std::string state = "sent";
+  std::string respond_by;
+  long long sent_by = 0;
+  std::string sent_at;
+  std::optional<long long> responded_by;
+  std::optional<std::string> responded_at;
+  std::optional<std::string> response_note;
+  std::optional<long long> accepted_case_id;
+  long long version = 1;
+  std::string created_at;
+  std::string updated_at;
+};
+
 /// A case: one person served by one unit for one service type.
 struct Case {
   long long id = 0;

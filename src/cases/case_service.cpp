@@ -503,31 +503,9 @@ Result<json::object> CaseService::CompleteIntake(const auth::Context& context, l
     if (outcome == "open_case") {
       auto type = catalog_.Type(intake->service_type);
       if (!type) return Fail(Error::Internal("service type " + intake->service_type + " is missing"));
-      cases::Case record;
-      record.reference = store_.NextReference(sql, type->type.reference_prefix, std::stoi(now.substr(0, 4)));
-      record.person_id = intake->person_id;
-      record.unit_id = intake->unit_id;
-      record.service_type = intake->service_type;
-      record.state = std::string(cases::Cases().Name(CaseState::kUnallocated));
-      record.opened_at = now;
-      record.intake_id = intake->id;
-      record.created_by = context.principal.staff_id.value_or(intake->created_by);
-      record.created_at = record.updated_at = now;
-      store_.InsertCase(sql, record);
-      CaseEvent opened{.case_id = record.id,
-                       .action = "open",
-                       .to_state = record.state,
-                       .actor_id = context.principal.staff_id,
-                       .at = now,
-                       .note = note,
-                       .data = json::object{{"intake_id", intake->id}}};
-      store_.InsertEvent(sql, opened);
-      StartInvolvement(sql, database_.dialect(), record.person_id, record.unit_id, record.reference,
-                       record.service_type, context.principal.staff_id);
+      const cases::Case record = OpenCase(sql, context, type->type, intake->person_id, intake->unit_id,
+                                          json::object{{"intake_id", intake->id}}, note);
       intake->case_id = record.id;
-      audit_.Append(sql, context.actor,
-                    {"case.open", "case", std::to_string(record.id),
-                     json::object{{"reference", record.reference}, {"intake_id", intake->id}}});
     }
     if (!store_.UpdateIntake(sql, *intake, version)) return Fail(Error::Conflict(intake->version));
     ++intake->version;
@@ -568,9 +546,7 @@ Result<json::object> CaseService::Case(const auth::Context& context, long long i
   auto found = database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
     auto record = store_.FindCase(sql, id);
     if (!record) return Fail(Error::NotFound("case " + std::to_string(id)));
-    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
-      return Fail(allowed.error());
-    }
+    if (auto allowed = RequireCaseRead(sql, context, *record); !allowed) return Fail(allowed.error());
     json::object out = CaseJson(*record);
     json::array actions;
     const auto state = *cases::Cases().Parse(record->state);
@@ -745,6 +721,220 @@ Result<json::object> CaseService::Step(const auth::Context& context, long long i
   });
 }
 
+Status CaseService::RequireCaseRead(soci::session& sql, const auth::Context& context, const cases::Case& record) {
+  if (auth::AllowsAt(sql, context.principal, perm::kCasesRead, record.unit_id)) return {};
+  for (long long unit_id : store_.AcceptingUnits(sql, record.id)) {
+    if (auth::AllowsAt(sql, context.principal, perm::kCasesRead, unit_id)) return {};
+  }
+  return auth::RequireAt(sql, context.principal, perm::kCasesRead, record.unit_id);
+}
+
+cases::Case CaseService::OpenCase(soci::session& sql, const auth::Context& context, const ServiceType& type,
+                                  long long person_id, long long unit_id, const json::object& origin,
+                                  const std::optional<std::string>& note) {
+  const std::string now = FormatTime(Now());
+  cases::Case record;
+  record.reference = store_.NextReference(sql, type.reference_prefix, std::stoi(now.substr(0, 4)));
+  record.person_id = person_id;
+  record.unit_id = unit_id;
+  record.service_type = type.code;
+  record.state = std::string(cases::Cases().Name(CaseState::kUnallocated));
+  record.opened_at = now;
+  if (const auto* intake = origin.if_contains("intake_id")) record.intake_id = intake->to_number<long long>();
+  record.created_by = context.principal.staff_id.value_or(0);
+  record.created_at = record.updated_at = now;
+  store_.InsertCase(sql, record);
+  CaseEvent opened{.case_id = record.id,
+                   .action = "open",
+                   .to_state = record.state,
+                   .actor_id = context.principal.staff_id,
+                   .at = now,
+                   .note = note,
+                   .data = origin};
+  store_.InsertEvent(sql, opened);
+  StartInvolvement(sql, database_.dialect(), record.person_id, record.unit_id, record.reference, record.service_type,
+                   context.principal.staff_id);
+  json::object changes = origin;
+  changes["reference"] = record.reference;
+  audit_.Append(sql, context.actor, {"case.open", "case", std::to_string(record.id), std::move(changes)});
+  return record;
+}
+
+// ---- Referrals ----
+
+namespace {
+
+constexpr std::array kUrgencies = {"urgent", "high", "normal"};
+
+json::object ReferralJson(const cases::Referral& referral) {
+  return {{"id", referral.id},
+          {"person_id", referral.person_id},
+          {"from_unit_id", referral.from_unit_id},
+          {"to_unit_id", referral.to_unit_id},
+          {"service_type", referral.service_type},
+          {"case_id", Nullable(referral.case_id)},
+          {"reason", referral.reason},
+          {"urgency", referral.urgency},
+          {"state", referral.state},
+          {"respond_by", referral.respond_by},
+          {"overdue", referral.state == "sent" && referral.respond_by < FormatTime(Now())},
+          {"sent_by", referral.sent_by},
+          {"sent_at", referral.sent_at},
+          {"responded_by", Nullable(referral.responded_by)},
+          {"responded_at", Nullable(referral.responded_at)},
+          {"response_note", Nullable(referral.response_note)},
+          {"accepted_case_id", Nullable(referral.accepted_case_id)},
+          {"version", referral.version},
+          {"created_at", referral.created_at},
+          {"updated_at", referral.updated_at}};
+}
+
+}  // namespace
+
+Result<json::object> CaseService::Refer(const auth::Context& context, const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"person_id", "to_unit_id", "service_type", "reason", "urgency", "case_id", "from_unit_id"});
+  cases::Referral referral;
+  referral.person_id = reader.RequiredInt("person_id");
+  referral.to_unit_id = reader.RequiredInt("to_unit_id");
+  referral.service_type = reader.RequiredString("service_type", 1, 64);
+  referral.reason = reader.RequiredString("reason", 1, 4000);
+  referral.urgency = OneOf(reader, "urgency", kUrgencies);
+  referral.case_id = reader.OptionalInt("case_id");
+  const auto from_unit = reader.OptionalInt("from_unit_id");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  auto type = catalog_.Type(referral.service_type);
+  if (!type) return Fail(Error::Validation({{"service_type", "not_found"}}));
+  const int days = referral.urgency == "urgent" ? type->type.response_days.urgent
+                   : referral.urgency == "high" ? type->type.response_days.high
+                                                : type->type.response_days.normal;
+  const TimePoint now = Now();
+  referral.sent_at = referral.created_at = referral.updated_at = FormatTime(now);
+  // Urgent referrals with no days to spare are due the same day, within 8 hours.
+  referral.respond_by =
+      FormatTime(now + (days == 0 ? std::chrono::hours(8) : std::chrono::hours(24) * static_cast<long>(days)));
+  referral.sent_by = *context.principal.staff_id;
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    referral.from_unit_id = from_unit.value_or(context.principal.unit_id);
+    if (referral.case_id) {
+      auto record = store_.FindCase(sql, *referral.case_id);
+      if (!record || record->person_id != referral.person_id) {
+        return Fail(Error::Validation({{"case_id", "not_found"}}));
+      }
+      referral.from_unit_id = record->unit_id;
+    }
+    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesWrite, referral.from_unit_id); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (referral.to_unit_id == referral.from_unit_id) return Fail(Error::Validation({{"to_unit_id", "same_unit"}}));
+    if (!store_.Provides(sql, referral.service_type, referral.to_unit_id)) {
+      return Fail(Error::Validation({{"to_unit_id", "not_provided_here"}}));
+    }
+    if (auto person = RequireActivePerson(sql, database_.dialect(), referral.person_id, "person_id"); !person) {
+      return Fail(person.error());
+    }
+    store_.InsertReferral(sql, referral);
+    if (referral.case_id) {
+      CaseEvent event{.case_id = *referral.case_id,
+                      .action = "refer",
+                      .actor_id = context.principal.staff_id,
+                      .at = referral.sent_at,
+                      .note = referral.reason,
+                      .data = json::object{{"referral_id", referral.id}, {"to_unit_id", referral.to_unit_id}}};
+      store_.InsertEvent(sql, event);
+    }
+    audit_.Append(sql, context.actor,
+                  {"referral.send", "referral", std::to_string(referral.id),
+                   json::object{{"person_id", referral.person_id},
+                                {"to_unit_id", referral.to_unit_id},
+                                {"urgency", referral.urgency}}});
+    return ReferralJson(referral);
+  });
+}
+
+Result<json::object> CaseService::Referrals(const auth::Context& context, const std::string& box,
+                                            std::optional<std::string> state, std::optional<long long> after_id,
+                                            int limit) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    const bool incoming = box == "in";
+    const auto units =
+        auth::UnitsInScope(sql, context.principal, incoming ? perm::kReferralsRespond : perm::kCasesRead);
+    auto rows = store_.Referrals(sql, units, incoming, state, after_id, limit + 1);
+    const bool more = static_cast<int>(rows.size()) > limit;
+    if (more) rows.resize(static_cast<size_t>(limit));
+    json::array items;
+    for (const auto& referral : rows) items.push_back(ReferralJson(referral));
+    return json::object{{"items", std::move(items)},
+                        {"next_cursor", more ? json::value(std::to_string(rows.back().id)) : json::value(nullptr)}};
+  });
+}
+
+Result<json::object> CaseService::Referral(const auth::Context& context, long long id) {
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto referral = store_.FindReferral(sql, id);
+    if (!referral) return Fail(Error::NotFound("referral " + std::to_string(id)));
+    const bool sender = auth::AllowsAt(sql, context.principal, perm::kCasesRead, referral->from_unit_id);
+    const bool receiver = auth::AllowsAt(sql, context.principal, perm::kReferralsRespond, referral->to_unit_id) ||
+                          auth::AllowsAt(sql, context.principal, perm::kCasesRead, referral->to_unit_id);
+    if (!sender && !receiver) {
+      return Fail(auth::RequireAt(sql, context.principal, perm::kCasesRead, referral->from_unit_id).error());
+    }
+    return ReferralJson(*referral);
+  });
+}
+
+Result<json::object> CaseService::AnswerReferral(const auth::Context& context, long long id, const std::string& action,
+                                                 const json::object& body) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  JsonReader reader(body);
+  reader.RejectUnknown({"note", "version"});
+  const auto note = reader.OptionalString("note", 0, 4000);
+  const long long version = reader.RequiredInt("version");
+  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
+  return database_.Write<json::object>([&](soci::session& sql) -> Result<json::object> {
+    auto referral = store_.FindReferral(sql, id);
+    if (!referral) return Fail(Error::NotFound("referral " + std::to_string(id)));
+    const ReferralFacts facts{.reason_given = note && !note->empty()};
+    auto step = cases::Referrals().Find(*cases::Referrals().Parse(referral->state), action, facts);
+    if (!step) return Fail(step.error());
+    const long long unit = action == "withdraw" ? referral->from_unit_id : referral->to_unit_id;
+    if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, unit); !allowed) {
+      return Fail(allowed.error());
+    }
+    if (referral->version != version) return Fail(Error::Conflict(referral->version));
+    const std::string now = FormatTime(Now());
+    referral->state = std::string(cases::Referrals().Name(step->to));
+    referral->responded_by = context.principal.staff_id;
+    referral->responded_at = now;
+    referral->response_note = note;
+    referral->updated_at = now;
+    if (action == "accept") {
+      auto type = catalog_.Type(referral->service_type);
+      if (!type) return Fail(Error::Internal("service type " + referral->service_type + " is missing"));
+      const cases::Case opened = OpenCase(sql, context, type->type, referral->person_id, referral->to_unit_id,
+                                          json::object{{"referral_id", referral->id}}, note);
+      referral->accepted_case_id = opened.id;
+    }
+    if (!store_.UpdateReferral(sql, *referral, version)) return Fail(Error::Conflict(referral->version));
+    ++referral->version;
+    if (referral->case_id) {
+      CaseEvent event{.case_id = *referral->case_id,
+                      .action = "referral_" + action,
+                      .actor_id = context.principal.staff_id,
+                      .at = now,
+                      .note = note,
+                      .data = json::object{{"referral_id", id}, {"to_unit_id", referral->to_unit_id}}};
+      store_.InsertEvent(sql, event);
+    }
+    audit_.Append(
+        sql, context.actor,
+        {"referral." + action, "referral", std::to_string(id),
+         json::object{{"state", referral->state}, {"accepted_case_id", Nullable(referral->accepted_case_id)}}});
+    return ReferralJson(*referral);
+  });
+}
+
 Result<json::object> CaseService::Caseloads(const auth::Context& context, long long unit_id) {
   const auto types = catalog_.Types();
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
@@ -798,9 +988,7 @@ Result<json::object> CaseService::Notes(const auth::Context& context, long long 
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
     auto record = store_.FindCase(sql, case_id);
     if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
-    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
-      return Fail(allowed.error());
-    }
+    if (auto allowed = RequireCaseRead(sql, context, *record); !allowed) return Fail(allowed.error());
     json::array items;
     long long withheld = 0;
     for (const auto& note : store_.Notes(sql, case_id)) {
@@ -897,9 +1085,7 @@ Result<json::object> CaseService::Assessments(const auth::Context& context, long
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
     auto record = store_.FindCase(sql, case_id);
     if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
-    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
-      return Fail(allowed.error());
-    }
+    if (auto allowed = RequireCaseRead(sql, context, *record); !allowed) return Fail(allowed.error());
     json::array items;
     for (const auto& assessment : store_.Assessments(sql, case_id)) items.push_back(AssessmentJson(assessment));
     return json::object{{"items", std::move(items)}};
@@ -1109,9 +1295,7 @@ Result<json::object> CaseService::Plans(const auth::Context& context, long long 
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
     auto record = store_.FindCase(sql, case_id);
     if (!record) return Fail(Error::NotFound("case " + std::to_string(case_id)));
-    if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesRead, record->unit_id); !allowed) {
-      return Fail(allowed.error());
-    }
+    if (auto allowed = RequireCaseRead(sql, context, *record); !allowed) return Fail(allowed.error());
     std::map<long long, json::array> exchanges;
     for (const auto& comment : store_.PlanComments(sql, case_id)) {
       exchanges[comment.plan_id].push_back(json::object{{"action", comment.action},

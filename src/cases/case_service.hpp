@@ -93,6 +93,19 @@ class CaseService {
   [[nodiscard]] Result<boost::json::object> DecidePlan(const auth::Context& context, long long plan_id,
                                                        const std::string& action, const boost::json::object& body);
 
+  /// Body {person_id, to_unit_id, service_type, reason, urgency: urgent | high | normal, case_id?, from_unit_id?}:
+  /// sent to a unit that provides the service, to be answered within the service type's response days.
+  [[nodiscard]] Result<boost::json::object> Refer(const auth::Context& context, const boost::json::object& body);
+  /// `box` in (sent to the caller's units) or out (sent by them), newest first, each with `overdue`.
+  [[nodiscard]] Result<boost::json::object> Referrals(const auth::Context& context, const std::string& box,
+                                                      std::optional<std::string> state,
+                                                      std::optional<long long> after_id, int limit);
+  [[nodiscard]] Result<boost::json::object> Referral(const auth::Context& context, long long id);
+  /// `accept` (opens an unallocated case at the receiving unit; the referring case becomes readable there),
+  /// `decline` (body {note: the reason}) or `withdraw` (the sender). Body {note?, version}.
+  [[nodiscard]] Result<boost::json::object> AnswerReferral(const auth::Context& context, long long id,
+                                                           const std::string& action, const boost::json::object& body);
+
   /// The case's notes; sensitive ones only for their author, the case worker and the unit's supervisors.
   [[nodiscard]] Result<boost::json::object> Notes(const auth::Context& context, long long case_id);
   /// Body {contact_at, kind, body, participants?, sensitive?, corrects_id?}.
@@ -100,6 +113,12 @@ class CaseService {
                                                     const boost::json::object& body);
 
  private:
+  /// Read access to a case: cases.read at its unit, or at a unit that accepted a referral from it.
+  [[nodiscard]] Status RequireCaseRead(soci::session& sql, const auth::Context& context, const cases::Case& record);
+  /// Opens an unallocated case (reference, history, the unit's involvement with the person).
+  cases::Case OpenCase(soci::session& sql, const auth::Context& context, const ServiceType& type, long long person_id,
+                       long long unit_id, const boost::json::object& origin, const std::optional<std::string>& note);
+
   db::Database& database_;
   audit::AuditLog& audit_;
   Catalog& catalog_;

@@ -255,6 +255,47 @@ struct CaseloadSelectRow {
   }
 };
 
+struct ReferralRow {
+  Referral referral;
+  boost::optional<long long> case_id, responded_by, accepted_case_id;
+  boost::optional<std::string> responded_at, response_note;
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(referral.id));
+    statement.exchange(soci::into(referral.person_id));
+    statement.exchange(soci::into(referral.from_unit_id));
+    statement.exchange(soci::into(referral.to_unit_id));
+    statement.exchange(soci::into(referral.service_type));
+    statement.exchange(soci::into(case_id));
+    statement.exchange(soci::into(referral.reason));
+    statement.exchange(soci::into(referral.urgency));
+    statement.exchange(soci::into(referral.state));
+    statement.exchange(soci::into(referral.respond_by));
+    statement.exchange(soci::into(referral.sent_by));
+    statement.exchange(soci::into(referral.sent_at));
+    statement.exchange(soci::into(responded_by));
+    statement.exchange(soci::into(responded_at));
+    statement.exchange(soci::into(response_note));
+    statement.exchange(soci::into(accepted_case_id));
+    statement.exchange(soci::into(referral.version));
+    statement.exchange(soci::into(referral.created_at));
+    statement.exchange(soci::into(referral.updated_at));
+  }
+  [[nodiscard]] Referral Get() const {
+    Referral out = referral;
+    out.case_id = FromNullable(case_id);
+    out.responded_by = FromNullable(responded_by);
+    out.responded_at = FromNullable(responded_at);
+    out.response_note = FromNullable(response_note);
+    out.accepted_case_id = FromNullable(accepted_case_id);
+    return out;
+  }
+};
+
+constexpr const char* kReferralColumns =
+    "SELECT id, person_id, from_unit_id, to_unit_id, service_type, case_id, reason, urgency, state, respond_by, "
+    "sent_by, sent_at, responded_by, responded_at, response_note, accepted_case_id, version, created_at, updated_at "
+    "FROM referrals";
+
 struct AssessmentRow {
   Assessment assessment;
   std::string answers, computed;
@@ -589,6 +630,71 @@ std::vector<CaseloadRow> CaseStore::CaseloadRows(soci::session& sql, long long u
       "AND rp.permission = 'cases.write') "
       "GROUP BY s.id, s.display_name, c.service_type ORDER BY s.display_name, s.id",
       [&](soci::statement& s) { s.exchange(soci::use(unit_id, "unit")); });
+}
+
+long long CaseStore::InsertReferral(soci::session& sql, Referral& referral) {
+  const auto case_id = Nullable(referral.case_id);
+  sql << "INSERT INTO referrals (person_id, from_unit_id, to_unit_id, service_type, case_id, reason, urgency, state, "
+         "respond_by, sent_by, sent_at, version, created_at, updated_at) VALUES (:person, :from_unit, :to_unit, "
+         ":type, :case_id, :reason, :urgency, :state, :respond_by, :sent_by, :sent_at, 1, :created, :updated) "
+         "RETURNING id",
+      soci::use(referral.person_id), soci::use(referral.from_unit_id), soci::use(referral.to_unit_id),
+      soci::use(referral.service_type), soci::use(case_id), soci::use(referral.reason), soci::use(referral.urgency),
+      soci::use(referral.state), soci::use(referral.respond_by), soci::use(referral.sent_by),
+      soci::use(referral.sent_at), soci::use(referral.created_at), soci::use(referral.updated_at),
+      soci::into(referral.id);
+  return referral.id;
+}
+
+std::optional<Referral> CaseStore::FindReferral(soci::session& sql, long long id) {
+  return FindById<ReferralRow>(sql, kReferralColumns, id);
+}
+
+std::vector<Referral> CaseStore::Referrals(soci::session& sql, const std::vector<long long>& unit_ids, bool incoming,
+                                           std::optional<std::string> state, std::optional<long long> after_id,
+                                           int limit) {
+  if (unit_ids.empty()) return {};
+  const long long after = after_id.value_or(std::numeric_limits<long long>::max());
+  const std::string ids = db::IdListValue(dialect_, unit_ids);
+  const std::string state_text = state.value_or("");
+  return db::SelectRows<ReferralRow>(
+      sql,
+      std::string(kReferralColumns) + " WHERE " +
+          db::IdListCondition(dialect_, incoming ? "to_unit_id" : "from_unit_id", "units") +
+          (state ? " AND state = :state" : "") + " AND id < :after ORDER BY id DESC LIMIT :limit",
+      [&](soci::statement& s) {
+        s.exchange(soci::use(ids, "units"));
+        if (state) s.exchange(soci::use(state_text, "state"));
+        s.exchange(soci::use(after, "after"));
+        s.exchange(soci::use(limit, "limit"));
+      });
+}
+
+bool CaseStore::UpdateReferral(soci::session& sql, const Referral& referral, long long expected_version) {
+  const auto responded_by = Nullable(referral.responded_by);
+  const auto responded_at = Nullable(referral.responded_at);
+  const auto note = Nullable(referral.response_note);
+  const auto accepted = Nullable(referral.accepted_case_id);
+  soci::statement update =
+      (sql.prepare << "UPDATE referrals SET state = :state, responded_by = :by, responded_at = :at, "
+                      "response_note = :note, accepted_case_id = :accepted, version = version + 1, updated_at = :now "
+                      "WHERE id = :id AND version = :version",
+       soci::use(referral.state), soci::use(responded_by), soci::use(responded_at), soci::use(note),
+       soci::use(accepted), soci::use(referral.updated_at), soci::use(referral.id), soci::use(expected_version));
+  return Guarded(update);
+}
+
+std::vector<long long> CaseStore::AcceptingUnits(soci::session& sql, long long case_id) {
+  return db::SelectRows<IdRow>(
+      sql, "SELECT DISTINCT to_unit_id FROM referrals WHERE case_id = :case_id AND state = 'accepted'",
+      [&](soci::statement& s) { s.exchange(soci::use(case_id, "case_id")); });
+}
+
+bool CaseStore::Provides(soci::session& sql, const std::string& service_type, long long unit_id) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM service_type_units WHERE service_type = :type AND unit_id = :unit", soci::into(count),
+      soci::use(service_type), soci::use(unit_id);
+  return count > 0;
 }
 
 long long CaseStore::InsertAssessment(soci::session& sql, Assessment& assessment) {

@@ -60,6 +60,18 @@ class CaseStore {
   /// weighs them.
   [[nodiscard]] std::vector<CaseloadRow> CaseloadRows(soci::session& sql, long long unit_id);
 
+  long long InsertReferral(soci::session& sql, Referral& referral);
+  [[nodiscard]] std::optional<Referral> FindReferral(soci::session& sql, long long id);
+  /// Newest first: sent to (`incoming`) or by the units given, optionally in one state.
+  [[nodiscard]] std::vector<Referral> Referrals(soci::session& sql, const std::vector<long long>& unit_ids,
+                                                bool incoming, std::optional<std::string> state,
+                                                std::optional<long long> after_id, int limit);
+  bool UpdateReferral(soci::session& sql, const Referral& referral, long long expected_version);
+  /// Units that accepted a referral from the case: they may read it.
+  [[nodiscard]] std::vector<long long> AcceptingUnits(soci::session& sql, long long case_id);
+  /// True when the service type is provided at the unit.
+  [[nodiscard]] bool Provides(soci::session& sql, const std::string& service_type, long long unit_id);
+
   long long InsertAssessment(soci::session& sql, Assessment& assessment);
   [[nodiscard]] std::optional<Assessment> FindAssessment(soci::session& sql, long long id);
   [[nodiscard]] std::vector<Assessment> Assessments(soci::session& sql, long long case_id);

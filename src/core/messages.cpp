@@ -196,6 +196,7 @@ const std::unordered_map<std::string_view, Text>& Fields() {
         "This unit does not provide this service. Refer the person to a unit that does."}},
       {"not_a_worker_here",
        {"此同事不是本單位的社工，不能編配個案給他。", "This staff member is not a caseworker of the case's unit."}},
+      {"same_unit", {"不可轉介給自己的單位。", "A referral must go to another unit."}},
       {"already_allocated", {"個案已編配給這位社工。", "The case is already allocated to this worker."}},
       {"record_merged",
        {"此紀錄已併入另一筆紀錄，請改用合併後的紀錄。", "This record was merged into another one. Use the surviving record."}},

@@ -519,5 +519,80 @@ TEST(CaseWork, ClosureIsAskedForApprovedOrReturnedAndACaseCanBeReopened) {
             history.Json().at("allowed_actions").as_array().end());
 }
 
+TEST(CaseWork, AReferralIsAnsweredByTheReceivingUnitAndOnlyAcceptanceExtendsAccess) {
+  Client worker = Worker();
+  Client supervisor = Supervisor();
+  const json::value record = AllocatedCase(worker, supervisor);
+  const long long case_id = Int(record, "id");
+  const std::string case_path = "/api/v1/cases/" + std::to_string(case_id);
+  const json::object referral_body{{"person_id", Int(record, "person_id")},
+                                   {"to_unit_id", UnitId("IFSC-KC")},
+                                   {"service_type", "child_protection"},
+                                   {"reason", "家庭遷往九龍城，需由當區中心跟進。"},
+                                   {"urgency", "high"},
+                                   {"case_id", case_id}};
+  json::object elsewhere = referral_body;
+  elsewhere["to_unit_id"] = UnitId("NGO-CARE-NEC");
+  const auto refused = worker.Post("/api/v1/referrals", elsewhere);
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_TRUE(FieldCodes(refused).contains("to_unit_id:not_provided_here"));
+  json::object vague = referral_body;
+  vague["urgency"] = "whenever";
+  vague.erase("reason");
+  const auto unclear = worker.Post("/api/v1/referrals", vague);
+  EXPECT_TRUE(FieldCodes(unclear).contains("urgency:invalid_choice"));
+  EXPECT_TRUE(FieldCodes(unclear).contains("reason:required"));
+  const auto sent = worker.Post("/api/v1/referrals", referral_body);
+  ASSERT_EQ(sent.status, 201u) << sent.body;
+  EXPECT_EQ(Text(sent.Json(), "state"), "sent");
+  EXPECT_FALSE(sent.Json().at("overdue").as_bool());
+  const std::string referral_path = "/api/v1/referrals/" + std::to_string(Int(sent.Json(), "id"));
+  const auto outbox = worker.Get("/api/v1/referrals?box=out&state=sent");
+  ASSERT_EQ(outbox.status, 200u);
+  EXPECT_EQ(Int(outbox.Json().at("items").as_array().front(), "id"), Int(sent.Json(), "id"));
+
+  // The receiving unit sees the referral, not the case, until it accepts.
+  const StaffBuilder kc_builder = StaffBuilder{}.WithRole("supervisor").WithUnit("IFSC-KC");
+  (void)kc_builder.Create();
+  auto [kc, kc_password] = ReadyAccount(kc_builder);
+  const auto inbox = kc.Get("/api/v1/referrals?box=in");
+  ASSERT_EQ(inbox.status, 200u);
+  bool listed = false;
+  for (const auto& item : inbox.Json().at("items").as_array())
+    listed = listed || Int(item, "id") == Int(sent.Json(), "id");
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(kc.Get(referral_path).status, 200u);
+  EXPECT_EQ(kc.Get(case_path).status, 403u);
+  EXPECT_EQ(worker.Post(referral_path + "/accept", json::object{{"version", Int(sent.Json(), "version")}}).status,
+            403u);
+  const auto silent = kc.Post(referral_path + "/decline", json::object{{"version", Int(sent.Json(), "version")}});
+  EXPECT_EQ(silent.status, 409u);
+  EXPECT_EQ(Text(silent.Json(), "code"), "reason_required");
+  const auto accepted = kc.Post(referral_path + "/accept",
+                                json::object{{"note", "本中心接手"}, {"version", Int(sent.Json(), "version")}});
+  ASSERT_EQ(accepted.status, 200u) << accepted.body;
+  EXPECT_EQ(Text(accepted.Json(), "state"), "accepted");
+  const long long new_case = Int(accepted.Json(), "accepted_case_id");
+  const auto theirs = kc.Get("/api/v1/cases/" + std::to_string(new_case));
+  ASSERT_EQ(theirs.status, 200u) << theirs.body;
+  EXPECT_EQ(Text(theirs.Json(), "state"), "unallocated");
+  EXPECT_EQ(Int(theirs.Json(), "unit_id"), UnitId("IFSC-KC"));
+  // From the acceptance the referring case is readable there, and only readable.
+  EXPECT_EQ(kc.Get(case_path).status, 200u);
+  EXPECT_EQ(kc.Get(case_path + "/notes").status, 200u);
+  EXPECT_TRUE(kc.Get(case_path).Json().at("allowed_actions").as_array().empty());
+  EXPECT_EQ(kc.Post(case_path + "/notes",
+                    json::object{{"contact_at", "2026-01-06T10:00:00Z"}, {"kind", "phone"}, {"body", "x"}})
+                .status,
+            403u);
+  EXPECT_EQ(worker.Get("/api/v1/cases/" + std::to_string(new_case)).status, 403u);
+  EXPECT_EQ(worker.Post(referral_path + "/withdraw", json::object{{"version", Int(accepted.Json(), "version")}}).status,
+            409u);
+  // The sender sees the answer.
+  const auto answered = worker.Get(referral_path);
+  EXPECT_EQ(Text(answered.Json(), "state"), "accepted");
+  EXPECT_EQ(Text(answered.Json(), "response_note"), "本中心接手");
+}
+
 }  // namespace
 }  // namespace welfare::testing
