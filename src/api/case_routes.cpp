@@ -130,6 +130,8 @@ void RegisterCaseRoutes(ApiRouter& router) {
                   });
                 }});
   }
+  router.Add({Verb::get, "/api/v1/me/work", read, false,
+              [](Call& call) { return JsonResult(call.services.cases.Work(call.context)); }});
   router.Add({Verb::get, "/api/v1/units/{id:int}/caseloads", supervise, false, [](Call& call) {
                 return JsonResult(call.services.cases.Caseloads(call.context, call.request.IntParam(0)));
               }});

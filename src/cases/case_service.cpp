@@ -935,6 +935,112 @@ Result<json::object> CaseService::AnswerReferral(const auth::Context& context, l
   });
 }
 
+// ---- Home pages ----
+
+namespace {
+
+constexpr int kWorkListLimit = 50;
+
+json::object CaseItem(const cases::Case& record, const std::string& today) {
+  json::object item{{"case_id", record.id},
+                    {"reference", record.reference},
+                    {"person_id", record.person_id},
+                    {"unit_id", record.unit_id},
+                    {"service_type", record.service_type},
+                    {"state", record.state},
+                    {"worker_id", Nullable(record.worker_id)},
+                    {"risk_level", Nullable(record.risk_level)},
+                    {"next_review_on", Nullable(record.next_review_on)},
+                    {"opened_at", record.opened_at}};
+  if (record.next_review_on) item["overdue"] = *record.next_review_on < today;
+  return item;
+}
+
+json::object PlanItem(const PlanWaiting& plan) {
+  return {{"plan_id", plan.plan_id},
+          {"plan_version", plan.plan_version},
+          {"state", plan.state},
+          {"since", plan.updated_at},
+          {"case_id", plan.case_id},
+          {"reference", plan.reference},
+          {"worker_id", Nullable(plan.worker_id)}};
+}
+
+/// Whole days from an ISO time to now.
+long long DaysSince(const std::string& time) {
+  const auto from = ParseTime(time);
+  if (!from) return 0;
+  return std::chrono::duration_cast<std::chrono::hours>(Now() - *from).count() / 24;
+}
+
+}  // namespace
+
+Result<json::object> CaseService::Work(const auth::Context& context) {
+  if (!context.principal.staff_id) return Fail(NeedsStaff());
+  const long long me = *context.principal.staff_id;
+  return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
+    const std::string today = Today();
+    const std::string soon = AddDays(today, 14);
+    auto cases_of = [&](CaseFilter filter) {
+      json::array items;
+      filter.limit = kWorkListLimit;
+      for (const auto& record : store_.Cases(sql, filter)) items.push_back(CaseItem(record, today));
+      return items;
+    };
+    auto plans_of = [&](const std::string& state, const std::vector<long long>& units,
+                        std::optional<long long> worker) {
+      json::array items;
+      for (const auto& plan : store_.PlansWaiting(sql, state, units, worker, kWorkListLimit)) {
+        items.push_back(PlanItem(plan));
+      }
+      return items;
+    };
+    json::object worker;
+    worker["active_cases"] = cases_of(CaseFilter{.worker_id = me, .state = "active"});
+    worker["reviews_due"] = cases_of(CaseFilter{.worker_id = me, .review_before = soon});
+    worker["plans_returned"] = plans_of("returned", {}, me);
+    worker["plan_drafts"] = plans_of("draft", {}, me);
+    json::array intakes;
+    for (const auto& intake : store_.DraftIntakes(sql, me, kWorkListLimit)) intakes.push_back(IntakeJson(intake));
+    worker["intake_drafts"] = std::move(intakes);
+
+    json::array to_answer;
+    const auto respond_units = auth::UnitsInScope(sql, context.principal, perm::kReferralsRespond);
+    for (const auto& referral : store_.Referrals(sql, respond_units, true, "sent", std::nullopt, kWorkListLimit)) {
+      to_answer.push_back(ReferralJson(referral));
+    }
+    json::object out{{"today", today}, {"worker", std::move(worker)}, {"referrals_to_answer", std::move(to_answer)}};
+
+    const auto team = auth::UnitsInScope(sql, context.principal, perm::kCasesSupervise);
+    if (team.empty()) {
+      out["supervisor"] = nullptr;
+      return out;
+    }
+    json::object supervisor;
+    json::array unallocated;
+    for (const auto& record :
+         store_.Cases(sql, CaseFilter{.unit_ids = team, .state = "unallocated", .limit = kWorkListLimit})) {
+      json::object item = CaseItem(record, today);
+      item["waiting_days"] = DaysSince(record.opened_at);
+      unallocated.push_back(std::move(item));
+    }
+    supervisor["unallocated"] = std::move(unallocated);
+    supervisor["plans_to_approve"] = plans_of("submitted", team, std::nullopt);
+    supervisor["closures_to_approve"] = cases_of(CaseFilter{.unit_ids = team, .state = "closure_requested"});
+    supervisor["overdue_reviews"] = cases_of(CaseFilter{.unit_ids = team, .review_before = today});
+    supervisor["high_risk"] = cases_of(CaseFilter{.unit_ids = team, .risk_level = "high"});
+    json::array overdue_referrals;
+    for (bool incoming : {false, true}) {
+      for (const auto& referral : store_.Referrals(sql, team, incoming, "sent", std::nullopt, kWorkListLimit)) {
+        if (referral.respond_by < FormatTime(Now())) overdue_referrals.push_back(ReferralJson(referral));
+      }
+    }
+    supervisor["overdue_referrals"] = std::move(overdue_referrals);
+    out["supervisor"] = std::move(supervisor);
+    return out;
+  });
+}
+
 Result<json::object> CaseService::Caseloads(const auth::Context& context, long long unit_id) {
   const auto types = catalog_.Types();
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {

@@ -106,6 +106,12 @@ class CaseService {
   [[nodiscard]] Result<boost::json::object> AnswerReferral(const auth::Context& context, long long id,
                                                            const std::string& action, const boost::json::object& body);
 
+  /// The caller's work, computed from the records' states and dates (nothing is entered by hand, and doing the
+  /// work is what clears it): as a worker, their cases, reviews due within 14 days or overdue, plans returned to
+  /// them, drafts, and referrals to answer; as a supervisor (cases.supervise), unallocated cases and how long they
+  /// have waited, plans and closures to approve, overdue reviews and referrals, and high-risk cases of the team.
+  [[nodiscard]] Result<boost::json::object> Work(const auth::Context& context);
+
   /// The case's notes; sensitive ones only for their author, the case worker and the unit's supervisors.
   [[nodiscard]] Result<boost::json::object> Notes(const auth::Context& context, long long case_id);
   /// Body {contact_at, kind, body, participants?, sensitive?, corrects_id?}.

@@ -296,6 +296,25 @@ constexpr const char* kReferralColumns =
     "sent_by, sent_at, responded_by, responded_at, response_note, accepted_case_id, version, created_at, updated_at "
     "FROM referrals";
 
+struct PlanWaitingRow {
+  PlanWaiting waiting;
+  boost::optional<long long> worker_id;
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(waiting.plan_id));
+    statement.exchange(soci::into(waiting.plan_version));
+    statement.exchange(soci::into(waiting.state));
+    statement.exchange(soci::into(waiting.updated_at));
+    statement.exchange(soci::into(waiting.case_id));
+    statement.exchange(soci::into(waiting.reference));
+    statement.exchange(soci::into(worker_id));
+  }
+  [[nodiscard]] PlanWaiting Get() const {
+    PlanWaiting out = waiting;
+    out.worker_id = FromNullable(worker_id);
+    return out;
+  }
+};
+
 struct AssessmentRow {
   Assessment assessment;
   std::string answers, computed;
@@ -545,6 +564,12 @@ std::vector<Case> CaseStore::Cases(soci::session& sql, const CaseFilter& filter)
   if (!filter.unit_ids.empty()) where += " AND " + db::IdListCondition(dialect_, "unit_id", "units");
   if (filter.state) where += " AND state = :state";
   if (filter.person_id) where += " AND person_id = :person";
+  const std::string review_before = filter.review_before.value_or("");
+  const std::string risk = filter.risk_level.value_or("");
+  if (filter.review_before) {
+    where += " AND state IN ('active','closure_requested','transfer_requested') AND next_review_on < :review_before";
+  }
+  if (filter.risk_level) where += " AND risk_level = :risk AND state NOT IN ('closed','transferred')";
   const int limit = filter.limit;
   return db::SelectRows<CaseRow>(sql, std::string(kCaseColumns) + where + " ORDER BY id DESC LIMIT :limit",
                                  [&](soci::statement& s) {
@@ -553,6 +578,8 @@ std::vector<Case> CaseStore::Cases(soci::session& sql, const CaseFilter& filter)
                                    if (!filter.unit_ids.empty()) s.exchange(soci::use(ids, "units"));
                                    if (filter.state) s.exchange(soci::use(state, "state"));
                                    if (filter.person_id) s.exchange(soci::use(person, "person"));
+                                   if (filter.review_before) s.exchange(soci::use(review_before, "review_before"));
+                                   if (filter.risk_level) s.exchange(soci::use(risk, "risk"));
                                    s.exchange(soci::use(limit, "limit"));
                                  });
 }
@@ -767,6 +794,36 @@ bool CaseStore::UpdatePlan(soci::session& sql, const ServicePlan& plan, long lon
        soci::use(plan.state), soci::use(content), soci::use(review), soci::use(submitted), soci::use(decided_by),
        soci::use(decided_at), soci::use(plan.updated_at), soci::use(plan.id), soci::use(expected_version));
   return Guarded(update);
+}
+
+std::vector<PlanWaiting> CaseStore::PlansWaiting(soci::session& sql, const std::string& state,
+                                                 const std::vector<long long>& unit_ids,
+                                                 std::optional<long long> worker_id, int limit) {
+  const std::string ids = db::IdListValue(dialect_, unit_ids);
+  const long long worker = worker_id.value_or(0);
+  std::string where = " WHERE p.state = :state AND c.state = 'active'";
+  if (worker_id) where += " AND c.worker_id = :worker";
+  if (!unit_ids.empty()) where += " AND " + db::IdListCondition(dialect_, "c.unit_id", "units");
+  return db::SelectRows<PlanWaitingRow>(
+      sql,
+      "SELECT p.id, p.plan_version, p.state, p.updated_at, c.id, c.reference, c.worker_id FROM service_plans p "
+      "JOIN cases c ON c.id = p.case_id" +
+          where + " ORDER BY p.updated_at LIMIT :limit",
+      [&](soci::statement& s) {
+        s.exchange(soci::use(state, "state"));
+        if (worker_id) s.exchange(soci::use(worker, "worker"));
+        if (!unit_ids.empty()) s.exchange(soci::use(ids, "units"));
+        s.exchange(soci::use(limit, "limit"));
+      });
+}
+
+std::vector<Intake> CaseStore::DraftIntakes(soci::session& sql, long long worker_id, int limit) {
+  return db::SelectRows<IntakeRow>(
+      sql, std::string(kIntakeColumns) + " WHERE worker_id = :worker AND state = 'draft' ORDER BY id LIMIT :limit",
+      [&](soci::statement& s) {
+        s.exchange(soci::use(worker_id, "worker"));
+        s.exchange(soci::use(limit, "limit"));
+      });
 }
 
 void CaseStore::InsertPlanComment(soci::session& sql, PlanComment& comment) {

@@ -18,8 +18,21 @@ struct CaseFilter {
   std::vector<long long> unit_ids;  ///< empty: no unit condition
   std::optional<std::string> state;
   std::optional<long long> person_id;
-  std::optional<long long> after_id;  ///< keyset: cases with a smaller id (newest first)
+  std::optional<long long> after_id;         ///< keyset: cases with a smaller id (newest first)
+  std::optional<std::string> review_before;  ///< open cases whose next review is before this day
+  std::optional<std::string> risk_level;
   int limit = 50;
+};
+
+/// A service plan version waiting for someone, with its case.
+struct PlanWaiting {
+  long long plan_id = 0;
+  int plan_version = 0;
+  std::string state;
+  std::string updated_at;
+  long long case_id = 0;
+  std::string reference;
+  std::optional<long long> worker_id;
 };
 
 /// Statements of case management.
@@ -82,6 +95,12 @@ class CaseStore {
   /// Every version of the case's plan, oldest first.
   [[nodiscard]] std::vector<ServicePlan> Plans(soci::session& sql, long long case_id);
   bool UpdatePlan(soci::session& sql, const ServicePlan& plan, long long expected_version);
+  /// Plan versions in `state` on the open cases of the units (or of one worker), oldest first.
+  [[nodiscard]] std::vector<PlanWaiting> PlansWaiting(soci::session& sql, const std::string& state,
+                                                      const std::vector<long long>& unit_ids,
+                                                      std::optional<long long> worker_id, int limit);
+  /// The worker's intakes still in draft.
+  [[nodiscard]] std::vector<Intake> DraftIntakes(soci::session& sql, long long worker_id, int limit);
   void InsertPlanComment(soci::session& sql, PlanComment& comment);
   [[nodiscard]] std::vector<PlanComment> PlanComments(soci::session& sql, long long case_id);
   /// Active staff holding cases.supervise at any of `unit_ids` (a unit and its ancestors), for alerts.

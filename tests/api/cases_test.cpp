@@ -1,6 +1,8 @@
 // Case management through the API: the configuration (forms and service types, versioned).
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <boost/json.hpp>
 
 #include "helpers.hpp"
@@ -592,6 +594,81 @@ TEST(CaseWork, AReferralIsAnsweredByTheReceivingUnitAndOnlyAcceptanceExtendsAcce
   const auto answered = worker.Get(referral_path);
   EXPECT_EQ(Text(answered.Json(), "state"), "accepted");
   EXPECT_EQ(Text(answered.Json(), "response_note"), "本中心接手");
+}
+
+/// YYYY-MM-DD `days` from today (UTC).
+std::string DayFromToday(int days) {
+  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days(days);
+  const std::chrono::year_month_day date{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return text;
+}
+
+/// True when `list` (work items) names the id in `key`.
+bool Names(const json::value& list, const std::string& key, long long id) {
+  return std::ranges::any_of(list.as_array(), [&](const json::value& item) { return Int(item, key) == id; });
+}
+
+TEST(CaseWork, HomePagesShowTheWorkTheRecordsCallFor) {
+  Client worker = Worker();
+  Client supervisor = Supervisor();
+  const json::value record = AllocatedCase(worker, supervisor);
+  const long long case_id = Int(record, "id");
+  const std::string case_path = "/api/v1/cases/" + std::to_string(case_id);
+  const json::value type = worker.Get("/api/v1/service-types/child_protection").Json();
+  const json::object content{
+      {"goals", json::array{json::object{{"domain", Text(type.at("plan_domains").as_array().front(), "value")},
+                                         {"goal", "確保安全"}}}}};
+
+  const auto draft = worker.Post(case_path + "/plans", json::object{});
+  ASSERT_EQ(draft.status, 201u);
+  const std::string plan_path = "/api/v1/plans/" + std::to_string(Int(draft.Json(), "id"));
+  const long long plan_id = Int(draft.Json(), "id");
+  EXPECT_TRUE(Names(worker.Get("/api/v1/me/work").Json().at("worker").at("plan_drafts"), "plan_id", plan_id));
+  const auto saved = worker.Put(
+      plan_path,
+      json::object{{"content", content}, {"review_on", DayFromToday(7)}, {"version", Int(draft.Json(), "version")}});
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  const auto submitted = worker.Post(plan_path + "/submit", json::object{{"version", Int(saved.Json(), "version")}});
+  ASSERT_EQ(submitted.status, 200u);
+
+  const auto boss = supervisor.Get("/api/v1/me/work");
+  ASSERT_EQ(boss.status, 200u) << boss.body;
+  EXPECT_TRUE(Names(boss.Json().at("supervisor").at("plans_to_approve"), "plan_id", plan_id));
+  const auto returned = supervisor.Post(
+      plan_path + "/return", json::object{{"comment", "請補充"}, {"version", Int(submitted.Json(), "version")}});
+  ASSERT_EQ(returned.status, 200u);
+  const auto mine = worker.Get("/api/v1/me/work");
+  EXPECT_TRUE(Names(mine.Json().at("worker").at("plans_returned"), "plan_id", plan_id));
+  EXPECT_FALSE(
+      Names(supervisor.Get("/api/v1/me/work").Json().at("supervisor").at("plans_to_approve"), "plan_id", plan_id));
+  EXPECT_TRUE(mine.Json().at("supervisor").is_null());
+  const auto resubmitted =
+      worker.Post(plan_path + "/submit", json::object{{"version", Int(returned.Json(), "version")}});
+  const auto approved =
+      supervisor.Post(plan_path + "/approve", json::object{{"version", Int(resubmitted.Json(), "version")}});
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  // Doing the work cleared the tasks; the approved plan's review date now makes the review due soon.
+  const auto after = worker.Get("/api/v1/me/work").Json();
+  EXPECT_FALSE(Names(after.at("worker").at("plans_returned"), "plan_id", plan_id));
+  EXPECT_TRUE(Names(after.at("worker").at("reviews_due"), "case_id", case_id));
+  EXPECT_TRUE(Names(after.at("worker").at("active_cases"), "case_id", case_id));
+
+  // A case nobody is allocated yet waits on the supervisor's page.
+  const json::value person = PersonBuilder{}.Create(worker);
+  const auto started = worker.Post(
+      "/api/v1/intakes", json::object{{"person_id", Int(person, "id")}, {"service_type", "integrated_family"}});
+  ASSERT_EQ(started.status, 201u) << started.body;
+  EXPECT_TRUE(
+      Names(worker.Get("/api/v1/me/work").Json().at("worker").at("intake_drafts"), "id", Int(started.Json(), "id")));
+  const json::value intake = CompleteIntake(worker, started.Json(), json::object{}, "open_case");
+  const auto waiting = supervisor.Get("/api/v1/me/work").Json().at("supervisor").at("unallocated").as_array();
+  const auto found = std::ranges::find_if(
+      waiting, [&](const json::value& item) { return Int(item, "case_id") == Int(intake, "case_id"); });
+  ASSERT_NE(found, waiting.end());
+  EXPECT_EQ(Int(*found, "waiting_days"), 0);
 }
 
 }  // namespace
