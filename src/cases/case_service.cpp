@@ -1246,6 +1246,7 @@ Result<json::object> CaseService::SaveAssessment(const auth::Context& context, l
     if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
       return Fail(allowed.error());
     }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
     if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kDraft); !read) {
       return Fail(read.error());
     }
@@ -1273,6 +1274,7 @@ Result<json::object> CaseService::CompleteAssessment(const auth::Context& contex
     if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
       return Fail(allowed.error());
     }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
     if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kComplete); !read) {
       return Fail(read.error());
     }
@@ -1474,6 +1476,7 @@ Result<json::object> CaseService::SavePlan(const auth::Context& context, long lo
     if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, record->unit_id); !allowed) {
       return Fail(allowed.error());
     }
+    if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
     auto type = catalog_.Type(record->service_type);
     if (!type) return Fail(Error::Internal("service type " + record->service_type + " is missing"));
     if (auto valid = CheckPlanContent(content, type->type); !valid) return Fail(valid.error());

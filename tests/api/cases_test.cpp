@@ -464,6 +464,8 @@ TEST(CaseWork, ClosureIsAskedForApprovedOrReturnedAndACaseCanBeReopened) {
   const std::string reason = Text(type.at("closure_reasons").as_array().front(), "value");
   long long version = Int(record, "version");
 
+  const auto draft = worker.Post(case_path + "/plans", json::object{});
+  ASSERT_EQ(draft.status, 201u);
   const auto bare = worker.Post(case_path + "/request-closure", json::object{{"version", version}});
   EXPECT_EQ(bare.status, 409u);
   EXPECT_EQ(Text(bare.Json(), "code"), "closure_details_required");
@@ -504,6 +506,13 @@ TEST(CaseWork, ClosureIsAskedForApprovedOrReturnedAndACaseCanBeReopened) {
       worker.Post(case_path + "/request-closure", json::object{{"version", Int(closed.Json(), "version")}}).status,
       409u);
 
+  // Nothing more is written on a closed case: no plan saved, no assessment started.
+  const auto closed_plan =
+      worker.Put("/api/v1/plans/" + std::to_string(Int(draft.Json(), "id")),
+                 json::object{{"content", json::object{}}, {"version", Int(draft.Json(), "version")}});
+  EXPECT_EQ(closed_plan.status, 409u);
+  EXPECT_EQ(Text(closed_plan.Json(), "record_kind"), "case");
+  EXPECT_EQ(worker.Post(case_path + "/assessments", json::object{{"tool", "child_protection_risk"}}).status, 409u);
   const auto unexplained =
       supervisor.Post(case_path + "/reopen", json::object{{"version", Int(closed.Json(), "version")}});
   EXPECT_EQ(unexplained.status, 422u);
