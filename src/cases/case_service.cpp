@@ -1143,6 +1143,14 @@ Result<json::object> CaseService::AddNote(const auth::Context& context, long lon
     if (record->state == "closed" || record->state == "transferred") {
       return Fail(Error::Make(Canonical::kFailedPrecondition, "invalid_transition", "notes on an ended case"));
     }
+    // A supervision note is the supervisor's record of looking at the case: it dismisses their high-risk alerts.
+    long long acknowledged = 0;
+    if (note.kind == "supervision") {
+      if (auto allowed = auth::RequireAt(sql, context.principal, perm::kCasesSupervise, record->unit_id); !allowed) {
+        return Fail(allowed.error());
+      }
+      acknowledged = store_.AcknowledgeRiskAlerts(sql, note.author_id, case_id, note.created_at);
+    }
     if (note.corrects_id) {
       auto corrected = store_.FindNote(sql, *note.corrects_id);
       if (!corrected || corrected->case_id != case_id) return Fail(Error::Validation({{"corrects_id", "not_found"}}));
@@ -1152,7 +1160,10 @@ Result<json::object> CaseService::AddNote(const auth::Context& context, long lon
     store_.InsertNote(sql, note);
     audit_.Append(sql, context.actor,
                   {note.corrects_id ? "case_note.correct" : "case_note.add", "case", std::to_string(case_id),
-                   json::object{{"note_id", note.id}, {"kind", note.kind}, {"sensitive", note.sensitive}}});
+                   json::object{{"note_id", note.id},
+                                {"kind", note.kind},
+                                {"sensitive", note.sensitive},
+                                {"alerts_acknowledged", acknowledged}}});
     return NoteJson(note);
   });
 }

@@ -853,6 +853,17 @@ std::vector<long long> CaseStore::Supervisors(soci::session& sql, const std::vec
                                [&](soci::statement& s) { s.exchange(soci::use(ids, "units")); });
 }
 
+long long CaseStore::AcknowledgeRiskAlerts(soci::session& sql, long long staff_id, long long case_id,
+                                           const std::string& now) {
+  const std::string record_id = std::to_string(case_id);
+  soci::statement update =
+      (sql.prepare << "UPDATE alerts SET read_at = :now WHERE staff_id = :staff AND kind = 'case_high_risk' "
+                      "AND record_type = 'case' AND record_id = :record AND read_at IS NULL",
+       soci::use(now), soci::use(staff_id), soci::use(record_id));
+  update.execute(true);
+  return update.get_affected_rows();
+}
+
 long long CaseStore::InsertNote(soci::session& sql, CaseNote& note) {
   json::array list;
   for (const auto& participant : note.participants) list.emplace_back(participant);

@@ -106,6 +106,9 @@ class CaseStore {
   /// Active staff holding cases.supervise at any of `unit_ids` (a unit and its ancestors), for alerts.
   [[nodiscard]] std::vector<long long> Supervisors(soci::session& sql, const std::vector<long long>& unit_ids);
 
+  /// Marks the staff member's unread high-risk alerts about the case as read; how many.
+  long long AcknowledgeRiskAlerts(soci::session& sql, long long staff_id, long long case_id, const std::string& now);
+
   long long InsertNote(soci::session& sql, CaseNote& note);
   [[nodiscard]] std::optional<CaseNote> FindNote(soci::session& sql, long long id);
   [[nodiscard]] std::vector<CaseNote> Notes(soci::session& sql, long long case_id);

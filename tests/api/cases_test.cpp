@@ -450,6 +450,17 @@ TEST(CaseWork, AHighRiskAssessmentAlertsTheSupervisorAtOnce) {
              (Text(alert, "kind") == "case_high_risk" && Text(alert, "record_id") == std::to_string(Int(record, "id")));
   }
   EXPECT_TRUE(raised);
+
+  // The supervisor's note of having looked at the case is what dismisses the alert; workers do not write those.
+  const json::object supervision{
+      {"contact_at", "2026-01-06T12:00:00Z"}, {"kind", "supervision"}, {"body", "已與社工商討安全計劃，即日家訪。"}};
+  EXPECT_EQ(worker.Post(case_path + "/notes", supervision).status, 403u);
+  ASSERT_EQ(supervisor.Post(case_path + "/notes", supervision).status, 201u);
+  const auto after = supervisor.Get("/api/v1/alerts?unread=true");
+  for (const auto& alert : after.Json().at("items").as_array()) {
+    EXPECT_FALSE(Text(alert, "kind") == "case_high_risk" &&
+                 Text(alert, "record_id") == std::to_string(Int(record, "id")));
+  }
   const auto listed = worker.Get(case_path + "/assessments");
   ASSERT_EQ(listed.status, 200u);
   EXPECT_EQ(listed.Json().at("items").as_array().size(), 1u);
