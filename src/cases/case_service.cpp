@@ -421,32 +421,26 @@ Result<json::object> CaseService::Intake(const auth::Context& context, long long
 
 namespace {
 
-/// Reads {answers, interviewed_on} of an intake body into `intake`, checking the answers against its form.
-Status ReadIntakeAnswers(JsonReader& reader, const json::object& body, Catalog& catalog, cases::Intake& intake,
-                         forms::Completeness completeness) {
-  if (const auto* answers = body.if_contains("answers")) {
-    if (!answers->is_object()) {
+/// Reads a body's `answers` and the day in `day_field` (not after today), then checks the answers against the
+/// form version they are filled in; `answers` and `computed` become the answers as kept and the computed values.
+Status ReadAnswers(JsonReader& reader, const json::object& body, Catalog& catalog, const std::string& form_code,
+                   int form_version, std::string_view day_field, std::optional<std::string>& day, json::object& answers,
+                   json::object& computed, forms::Completeness completeness) {
+  if (const auto* given = body.if_contains("answers")) {
+    if (!given->is_object()) {
       reader.Add("answers", "invalid_type", {{"expected", "object"}});
     } else {
-      intake.answers = answers->as_object();
+      answers = given->as_object();
     }
   }
-  if (auto day = reader.OptionalString("interviewed_on", 0, 10); day && !day->empty()) {
-    if (day->size() != 10 || day->at(4) != '-' || day->at(7) != '-') {
-      reader.Add("interviewed_on", "invalid_date");
-    } else if (*day > Today()) {
-      reader.Add("interviewed_on", "in_future");
-    } else {
-      intake.interviewed_on = *day;
-    }
-  }
+  if (auto read = DayField(reader, day_field, Today())) day = read;
   if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
-  auto form = catalog.Form(intake.form_code, intake.form_version);
-  if (!form) return Fail(Error::Internal("intake form " + intake.form_code + " is missing"));
-  auto filled = forms::Fill(*form, intake.answers, completeness, Today(), "answers.");
+  auto form = catalog.Form(form_code, form_version);
+  if (!form) return Fail(Error::Internal("form " + form_code + " v" + std::to_string(form_version) + " is missing"));
+  auto filled = forms::Fill(*form, answers, completeness, Today(), "answers.");
   if (!filled) return Fail(filled.error());
-  intake.answers = std::move(filled->answers);
-  intake.computed = std::move(filled->computed);
+  answers = std::move(filled->answers);
+  computed = std::move(filled->computed);
   return {};
 }
 
@@ -464,7 +458,9 @@ Result<json::object> CaseService::SaveIntake(const auth::Context& context, long 
     if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, intake->unit_id); !allowed) {
       return Fail(allowed.error());
     }
-    if (auto read = ReadIntakeAnswers(reader, body, catalog_, *intake, forms::Completeness::kDraft); !read) {
+    if (auto read = ReadAnswers(reader, body, catalog_, intake->form_code, intake->form_version, "interviewed_on",
+                                intake->interviewed_on, intake->answers, intake->computed, forms::Completeness::kDraft);
+        !read) {
       return Fail(read.error());
     }
     if (intake->version != version) return Fail(Error::Conflict(intake->version));
@@ -490,7 +486,10 @@ Result<json::object> CaseService::CompleteIntake(const auth::Context& context, l
     if (auto allowed = auth::RequireAt(sql, context.principal, step->permission, intake->unit_id); !allowed) {
       return Fail(allowed.error());
     }
-    if (auto read = ReadIntakeAnswers(reader, body, catalog_, *intake, forms::Completeness::kComplete); !read) {
+    if (auto read =
+            ReadAnswers(reader, body, catalog_, intake->form_code, intake->form_version, "interviewed_on",
+                        intake->interviewed_on, intake->answers, intake->computed, forms::Completeness::kComplete);
+        !read) {
       return Fail(read.error());
     }
     if (intake->version != version) return Fail(Error::Conflict(intake->version));
@@ -1173,30 +1172,6 @@ Result<json::object> CaseService::AddNote(const auth::Context& context, long lon
 // ---- Assessments ----
 
 namespace welfare::cases {
-namespace {
-
-/// Reads {answers, assessed_on} into `assessment` and checks the answers against its tool's form version.
-Status ReadAssessmentAnswers(JsonReader& reader, const json::object& body, Catalog& catalog,
-                             cases::Assessment& assessment, forms::Completeness completeness) {
-  if (const auto* answers = body.if_contains("answers")) {
-    if (!answers->is_object()) {
-      reader.Add("answers", "invalid_type", {{"expected", "object"}});
-    } else {
-      assessment.answers = answers->as_object();
-    }
-  }
-  if (auto day = DayField(reader, "assessed_on", Today())) assessment.assessed_on = day;
-  if (auto valid = reader.Finish(); !valid) return Fail(valid.error());
-  auto form = catalog.Form(assessment.tool, assessment.form_version);
-  if (!form) return Fail(Error::Internal("assessment tool " + assessment.tool + " is missing"));
-  auto filled = forms::Fill(*form, assessment.answers, completeness, Today(), "answers.");
-  if (!filled) return Fail(filled.error());
-  assessment.answers = std::move(filled->answers);
-  assessment.computed = std::move(filled->computed);
-  return {};
-}
-
-}  // namespace
 
 Result<json::object> CaseService::Assessments(const auth::Context& context, long long case_id) {
   return database_.Read<json::object>([&](soci::session& sql) -> Result<json::object> {
@@ -1258,7 +1233,10 @@ Result<json::object> CaseService::SaveAssessment(const auth::Context& context, l
       return Fail(allowed.error());
     }
     if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
-    if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kDraft); !read) {
+    if (auto read = ReadAnswers(reader, body, catalog_, assessment->tool, assessment->form_version, "assessed_on",
+                                assessment->assessed_on, assessment->answers, assessment->computed,
+                                forms::Completeness::kDraft);
+        !read) {
       return Fail(read.error());
     }
     if (assessment->version != version) return Fail(Error::Conflict(assessment->version));
@@ -1286,7 +1264,10 @@ Result<json::object> CaseService::CompleteAssessment(const auth::Context& contex
       return Fail(allowed.error());
     }
     if (auto open = RequireActiveCase(*record); !open) return Fail(open.error());
-    if (auto read = ReadAssessmentAnswers(reader, body, catalog_, *assessment, forms::Completeness::kComplete); !read) {
+    if (auto read = ReadAnswers(reader, body, catalog_, assessment->tool, assessment->form_version, "assessed_on",
+                                assessment->assessed_on, assessment->answers, assessment->computed,
+                                forms::Completeness::kComplete);
+        !read) {
       return Fail(read.error());
     }
     if (assessment->version != version) return Fail(Error::Conflict(assessment->version));
