@@ -339,6 +339,8 @@ export interface AlertParams {
   person_id?: number;
   reason?: string;
   expires_at?: string;
+  reference?: string;
+  risk_level?: string;
 }
 
 export interface StaffAlert {

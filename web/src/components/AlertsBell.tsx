@@ -29,7 +29,9 @@ function AlertCard({ alert, onOpen }: { alert: StaffAlert; onOpen: () => void })
   const title =
     alert.kind === 'break_glass'
       ? t('alerts.breakGlass', { name: who, id: personId ?? '' })
-      : t('alerts.other', { kind: alert.kind });
+      : alert.kind === 'case_high_risk'
+        ? t('alerts.caseHighRisk', { reference: params.reference ?? '', level: params.risk_level ?? '' })
+        : t('alerts.other', { kind: alert.kind });
   return (
     <Card withBorder padding="sm" data-testid="alert" data-alert-id={alert.id} data-read={alert.read_at ? 'true' : 'false'} component="li">
       <Stack gap={6}>
